@@ -1,0 +1,13 @@
+import { defineConfig } from "tsup";
+import { baseConfig } from "../../tsup.config.base.ts";
+
+// The CLI bundles the workspace packages so `npx atvm` runs from one built file
+// right after `npm ci` (the root `prepare` script builds it), with no dts step.
+export default defineConfig({
+  ...baseConfig,
+  entry: ["src/main.ts"],
+  dts: false,
+  platform: "node",
+  removeNodeProtocol: false,
+  noExternal: [/^@atvm-watch\//],
+});

@@ -1,0 +1,29 @@
+/**
+ * The one error family of atvm-watch. Adapters and boundary code throw it; pure parsers never
+ * do (they return parse issues). Match on `code`, never on `message`.
+ */
+export type AtvmErrorCode =
+  | "ARTIFACT_NOT_FOUND"
+  | "INVALID_PATH"
+  | "INVALID_NAME"
+  | "CONFIG_INVALID"
+  | "CONFIG_NOT_FOUND"
+  | "ROOT_NOT_FOUND"
+  | "COMMAND_FAILED_TO_START"
+  | "NOTIFY_REJECTED"
+  | "USAGE";
+
+/** A typed error whose message names the offending value and the fix. */
+export class AtvmError extends Error {
+  override name = "AtvmError" as const;
+  readonly code: AtvmErrorCode;
+  constructor(code: AtvmErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** `true` for an `AtvmError`, across realms and duplicated package copies (checks `name`, not the class). */
+export function isAtvmError(error: unknown): error is AtvmError {
+  return error instanceof Error && error.name === "AtvmError" && "code" in error;
+}

@@ -1,0 +1,34 @@
+export type {
+  BatchEntry,
+  BatchState,
+  BlacklistEntry,
+  Coverage,
+  EpochMs,
+  Eta,
+  FailureDescription,
+  HostDuration,
+  HostEntry,
+  HostStatus,
+  RunnerActivity,
+  RunProgress,
+  RunState,
+  Scope,
+  SkippedHost,
+  Snapshot,
+  Timing,
+} from "./domain.ts";
+export { RUN_STATES } from "./domain.ts";
+export { AtvmError, type AtvmErrorCode, isAtvmError } from "./errors.ts";
+export type {
+  ArtifactEntry,
+  ArtifactSource,
+  Clock,
+  CommandResult,
+  CommandRunner,
+  Notification,
+  Notifier,
+  NotifyOutcome,
+  ProcessInfo,
+  ProcessProbe,
+  StateStore,
+} from "./ports.ts";
