@@ -1,3 +1,11 @@
+export * from "./cypress-config.ts";
+export { containsHost, findHost, HOST_NAME_PATTERN, hostFromSpec, hostsIn, specBaseName } from "./hosts.ts";
+export * from "./inventory.ts";
+export * from "./junit.ts";
+export * from "./reporter-json.ts";
+export * from "./runner-log.ts";
+export * from "./shell-history.ts";
+export { parseStepTitle, parseUtcTimestamp, type StepTitle, secondsToMs, stripAnsi } from "./text.ts";
 export type {
   ArtifactMeta,
   BookkeepingObservation,

@@ -1,3 +1,4 @@
+export * from "./collect.ts";
 export type {
   BatchEntry,
   BatchState,
@@ -19,6 +20,7 @@ export type {
 } from "./domain.ts";
 export { RUN_STATES } from "./domain.ts";
 export { AtvmError, type AtvmErrorCode, isAtvmError } from "./errors.ts";
+export * from "./machine.ts";
 export type {
   ArtifactEntry,
   ArtifactSource,
@@ -32,3 +34,6 @@ export type {
   ProcessProbe,
   StateStore,
 } from "./ports.ts";
+export * from "./reconstruct.ts";
+export * from "./scope.ts";
+export * from "./timing.ts";
