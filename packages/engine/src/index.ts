@@ -37,3 +37,4 @@ export type {
 export * from "./reconstruct.ts";
 export * from "./scope.ts";
 export * from "./timing.ts";
+export * from "./locate.ts";
