@@ -3,11 +3,37 @@
 // refuses the lock ("Missing: @biomejs/cli-darwin-arm64 from lock file"). Run after `npm install`:
 //   node scripts/fill-lock-platforms.mjs
 import { readFileSync, writeFileSync } from "node:fs";
+
 const file = process.argv[2] ?? "package-lock.json";
 const lock = JSON.parse(readFileSync(file, "utf8"));
 const pk = lock.packages;
-const OS = ["android", "darwin", "freebsd", "linux", "openbsd", "netbsd", "sunos", "win32", "aix", "openharmony", "cygwin"];
-const CPU = ["arm64", "x64", "ia32", "arm", "loong64", "mips64el", "ppc64", "riscv64", "s390x", "wasm32", "mipsel", "ppc"];
+const OS = [
+  "android",
+  "darwin",
+  "freebsd",
+  "linux",
+  "openbsd",
+  "netbsd",
+  "sunos",
+  "win32",
+  "aix",
+  "openharmony",
+  "cygwin",
+];
+const CPU = [
+  "arm64",
+  "x64",
+  "ia32",
+  "arm",
+  "loong64",
+  "mips64el",
+  "ppc64",
+  "riscv64",
+  "s390x",
+  "wasm32",
+  "mipsel",
+  "ppc",
+];
 let added = 0;
 for (const [path, entry] of Object.entries(pk)) {
   for (const [name, range] of Object.entries(entry.optionalDependencies ?? {})) {
@@ -28,6 +54,8 @@ for (const [path, entry] of Object.entries(pk)) {
     added++;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(pk).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : 1)));
+lock.packages = Object.fromEntries(
+  Object.entries(pk).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : 1)),
+);
 writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`added ${added} entries`);
