@@ -1,2 +1,507 @@
-// Owned by a helper session; see the issue. Placeholder until it lands.
-export {};
+/**
+ * Finds `cmc-templates.py` and `run-sorry-cypress.py` invocations in a bash history file
+ * (`~/.bash_history` on the controller). Where no runner is alive, the latest invocations locate
+ * the most recent run (R19, R21); the exact template command goes to `NOTES:` (R36). Pure.
+ */
+
+import type { ArtifactMeta, InvocationObservation, ParseIssue, ParseResult } from "./types.ts";
+
+/** A shell word: its value after quote removal and its raw span `[start, end)` in the source. */
+export interface ShellWord {
+  readonly value: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** One simple command: its argument words (redirections and their targets left out). */
+export interface ShellCommand {
+  readonly words: readonly ShellWord[];
+}
+
+/**
+ * A pipeline between list operators (`&&`, `||`, `;`, `&`, newline, `(`, `)`): its simple
+ * commands (split at `|`, `|&`) and its raw span in the source, redirections included.
+ */
+export interface ShellPipeline {
+  readonly commands: readonly ShellCommand[];
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Splits POSIX shell text into pipelines and words: single quotes, double quotes (with `\"`,
+ * `\\`, `\$`, `` \` `` and line-continuation escapes), backslash escapes, bash `$'…'` strings,
+ * `$(…)` and backquotes kept as literal word text (not executed or expanded), `#` comments,
+ * redirections (`>`, `2>&1`, `&>`, `<<<`, …) with their targets. No expansion of any kind.
+ * `unterminated` is `true` when a quote, `$(` or backquote is still open at the end.
+ */
+export function splitShellWords(text: string): { pipelines: ShellPipeline[]; unterminated: boolean } {
+  return new ShellLexer(text).run();
+}
+
+/**
+ * Parses bash history text.
+ *
+ * Each history entry (one line; a line with an open quote continues on the following lines, as
+ * bash writes multi-line commands) is split into pipelines; every pipeline that runs
+ * `cmc-templates.py` or `run-sorry-cypress.py` (as the command word, after env assignments and
+ * wrappers such as `nohup`, `timeout 3h`, `python3 -u`) is an invocation, so `a && b` yields
+ * both. Wrappers are unwrapped and their inner command searched the same way:
+ * `sshpass -p '…' ssh [opts] root@host "…"` / `'…'` / unquoted words, `ssh -t host '…'`,
+ * `bash -c '…'`, and any argument whose value is itself a tool command (e.g.
+ * `start-atvm-run.sh --template-command "python3 ./cmc-templates.py …"`). A leading
+ * `cd <dir> &&` is a pipeline of its own and so is left out.
+ *
+ * - `command`: the invocation's pipeline exactly as written in the (unwrapped) text: untrimmed,
+ *   quotes and redirections kept, only the outer `sshpass`/`ssh` wrapper and `cd … &&` removed (R36).
+ * - `options`: every `--flag value`, `--flag=value` and bare `--flag` (→ `true`) after the
+ *   script, keyed as written (`"--build_name"`, `"--containsVm"`); values are shell-dequoted;
+ *   a repeated option keeps the last value. `buildName` is `--build_name` (or `--build-name`).
+ * - `order`: 0, 1, 2, … in file order over the invocations found, so the largest is the latest.
+ * - `at`: from the `#<epoch seconds>` line bash writes before an entry when `HISTTIMEFORMAT` is set, else `null`.
+ *
+ * Issues (never thrown): `empty` for a blank file; `malformed` for an entry that names a tool
+ * but whose quotes never close.
+ */
+export function parseShellHistory(text: string, meta: ArtifactMeta): ParseResult<InvocationObservation> {
+  const file = meta.path;
+  if (text.trim() === "") {
+    return { observations: [], issues: [{ file, kind: "empty", problem: `shell history ${file} is empty` }] };
+  }
+  const issues: ParseIssue[] = [];
+  const observations: InvocationObservation[] = [];
+  const lines = text.split(/\r?\n/);
+  let at: number | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const stamp = /^#(\d{9,11})\s*$/.exec(line);
+    if (stamp !== null) {
+      at = Number(stamp[1]) * 1000;
+      continue;
+    }
+    if (line.trim() === "") continue;
+    let entry = line;
+    let split = splitShellWords(entry);
+    let j = i;
+    while (split.unterminated && j + 1 < lines.length && j - i < MAX_CONTINUATION_LINES) {
+      if (/^#\d{9,11}\s*$/.test(lines[j + 1] as string)) break;
+      j++;
+      entry = `${entry}\n${lines[j] as string}`;
+      split = splitShellWords(entry);
+    }
+    if (split.unterminated) {
+      if (mayNameTool(line)) {
+        issues.push({
+          file,
+          kind: "malformed",
+          problem: `shell history ${file} line ${i + 1}: a quote never closes in ${JSON.stringify(line.slice(0, 120))}`,
+        });
+      }
+      at = null;
+      continue;
+    }
+    i = j;
+    const found = mayNameTool(entry) ? findInvocations(entry, split.pipelines, 0) : [];
+    for (const invocation of found) {
+      observations.push({
+        kind: "invocation",
+        file,
+        tool: invocation.tool,
+        command: invocation.command,
+        buildName: buildNameOf(invocation.options),
+        options: invocation.options,
+        order: observations.length,
+        at,
+      });
+    }
+    at = null;
+  }
+  return { observations, issues };
+}
+
+// --- internal helpers ---
+
+type Tool = InvocationObservation["tool"];
+
+interface Found {
+  readonly tool: Tool;
+  readonly command: string;
+  readonly options: Readonly<Record<string, string | true>>;
+}
+
+const MAX_CONTINUATION_LINES = 50;
+const MAX_DEPTH = 4;
+const SCRIPTS: Readonly<Record<string, Tool>> = {
+  "cmc-templates.py": "cmc-templates",
+  "run-sorry-cypress.py": "run-sorry-cypress",
+};
+
+function mayNameTool(text: string): boolean {
+  return text.includes("cmc-templates.py") || text.includes("run-sorry-cypress.py");
+}
+
+function baseName(word: string): string {
+  return word.slice(word.lastIndexOf("/") + 1);
+}
+
+/** Words that may precede the script in the command position. */
+function isPrefixWord(value: string): boolean {
+  if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(value)) return true; // env assignment
+  if (/^-/.test(value)) return true; // an interpreter's or wrapper's option (python3 -u)
+  if (/^\d+(\.\d+)?[smhd]?$/.test(value)) return true; // timeout 3h, nice 10
+  const base = baseName(value);
+  return /^(python[0-9.]*|nohup|sudo|time|exec|env|command|stdbuf|setsid|unbuffer|timeout|nice|ionice)$/.test(
+    base,
+  );
+}
+
+/** ssh options that take an argument (OpenSSH `ssh(1)`). */
+const SSH_ARG_OPTIONS = "BbcDEeFIiJLlmOoPpQRSWw";
+
+function findInvocations(text: string, pipelines: readonly ShellPipeline[], depth: number): Found[] {
+  const out: Found[] = [];
+  for (const pipeline of pipelines) {
+    for (const cmd of pipeline.commands) {
+      const found = fromCommand(text, pipeline, cmd.words, depth);
+      out.push(...found);
+      if (found.length > 0) break; // one invocation per pipeline
+    }
+  }
+  return out;
+}
+
+function fromCommand(
+  text: string,
+  pipeline: ShellPipeline,
+  words: readonly ShellWord[],
+  depth: number,
+): Found[] {
+  let k = 0;
+  while (k < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test((words[k] as ShellWord).value)) k++;
+  const first = words[k] === undefined ? "" : baseName((words[k] as ShellWord).value);
+
+  if (first === "sshpass" || first === "ssh") {
+    let w = k + 1;
+    if (first === "sshpass") {
+      while (w < words.length && (words[w] as ShellWord).value.startsWith("-")) {
+        w += /^-[pfdP]$/.test((words[w] as ShellWord).value) ? 2 : 1;
+      }
+      if (w >= words.length || baseName((words[w] as ShellWord).value) !== "ssh") return nested(words, depth);
+      w++;
+    }
+    while (w < words.length && (words[w] as ShellWord).value.startsWith("-")) {
+      const opt = (words[w] as ShellWord).value;
+      const last = opt.charAt(opt.length - 1);
+      w += opt.length >= 2 && /^-[A-Za-z]+$/.test(opt) && SSH_ARG_OPTIONS.includes(last) ? 2 : 1;
+    }
+    w++; // destination
+    const remote = words.slice(w);
+    if (remote.length === 0 || depth >= MAX_DEPTH) return [];
+    const inner = remote.length === 1 ? (remote[0] as ShellWord).value : remote.map((r) => r.value).join(" ");
+    const split = splitShellWords(inner);
+    return split.unterminated ? [] : findInvocations(inner, split.pipelines, depth + 1);
+  }
+
+  for (let s = k; s < words.length; s++) {
+    const value = (words[s] as ShellWord).value;
+    const tool = SCRIPTS[baseName(value)];
+    if (tool !== undefined) {
+      return [
+        {
+          tool,
+          command: text.slice(pipeline.start, pipeline.end),
+          options: parseOptions(words.slice(s + 1).map((x) => x.value)),
+        },
+      ];
+    }
+    if (!isPrefixWord(value)) break;
+  }
+  return nested(words, depth);
+}
+
+/** Searches arguments whose value is itself a command line naming a tool (`bash -c '…'`, `--template-command "…"`). */
+function nested(words: readonly ShellWord[], depth: number): Found[] {
+  if (depth >= MAX_DEPTH) return [];
+  const out: Found[] = [];
+  for (const word of words) {
+    if (!mayNameTool(word.value) || !/\s/.test(word.value)) continue;
+    const split = splitShellWords(word.value);
+    if (!split.unterminated) out.push(...findInvocations(word.value, split.pipelines, depth + 1));
+  }
+  return out;
+}
+
+function parseOptions(args: readonly string[]): Record<string, string | true> {
+  const options: Record<string, string | true> = {};
+  const isOption = (v: string): boolean => v.length > 1 && v.startsWith("-") && !/^-\d/.test(v);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === "--") break;
+    if (!isOption(arg)) continue;
+    const eq = arg.indexOf("=");
+    if (arg.startsWith("--") && eq > 2) {
+      options[arg.slice(0, eq)] = arg.slice(eq + 1);
+      continue;
+    }
+    const next = args[i + 1];
+    if (next !== undefined && !isOption(next)) {
+      options[arg] = next;
+      i++;
+    } else {
+      options[arg] = true;
+    }
+  }
+  return options;
+}
+
+function buildNameOf(options: Readonly<Record<string, string | true>>): string | null {
+  const value = options["--build_name"] ?? options["--build-name"];
+  return typeof value === "string" ? value : null;
+}
+
+const REDIRECT = /^(?:\d*)(?:&>>|&>|>>|>\||>&|<&|<<<|<<-|<<|<>|>|<)/;
+
+/** A hand-written POSIX shell lexer (quotes, escapes, operators, redirections). */
+class ShellLexer {
+  private readonly text: string;
+  private i = 0;
+  private unterminated = false;
+  private readonly pipelines: ShellPipeline[] = [];
+  private commands: ShellCommand[] = [];
+  private words: ShellWord[] = [];
+  private pipeStart = -1;
+  private pipeEnd = -1;
+  private word: { value: string; start: number } | null = null;
+  private redirectTarget = false;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  run(): { pipelines: ShellPipeline[]; unterminated: boolean } {
+    const t = this.text;
+    while (this.i < t.length) {
+      const c = t.charAt(this.i);
+      if (c === " " || c === "\t") {
+        this.endWord();
+        this.i++;
+      } else if (c === "\n" || c === ";" || c === "(" || c === ")") {
+        this.endWord();
+        this.endPipeline();
+        this.i++;
+      } else if (c === "#" && this.word === null) {
+        while (this.i < t.length && t.charAt(this.i) !== "\n") this.i++;
+      } else if (c === "&" && t.charAt(this.i + 1) === "&") {
+        this.endWord();
+        this.endPipeline();
+        this.i += 2;
+      } else if (c === "|" && t.charAt(this.i + 1) === "|") {
+        this.endWord();
+        this.endPipeline();
+        this.i += 2;
+      } else if (c === "|") {
+        this.endWord();
+        this.endCommand();
+        this.i += t.charAt(this.i + 1) === "&" ? 2 : 1;
+      } else if ((c === "&" || c === ">" || c === "<") && this.redirection()) {
+        // consumed a redirection operator
+      } else if (c === "&") {
+        this.endWord();
+        this.endPipeline();
+        this.i++;
+      } else {
+        this.wordChar();
+      }
+    }
+    this.endWord();
+    this.endPipeline();
+    return { pipelines: this.pipelines, unterminated: this.unterminated };
+  }
+
+  /** A redirection at `i` (with a digits-only word before it as its fd); `false` when there is none. */
+  private redirection(): boolean {
+    const t = this.text;
+    const fdWord = this.word !== null && /^\d+$/.test(this.word.value) && this.wordIsPlain();
+    const m = REDIRECT.exec(t.slice(this.i, this.i + 4));
+    if (m === null) return false;
+    if (this.word !== null && !fdWord) this.endWord();
+    const start = fdWord ? (this.word as { start: number }).start : this.i;
+    this.word = null;
+    this.i += m[0].length;
+    this.mark(start, this.i);
+    if (m[0].endsWith("&") && /[\d-]/.test(t.charAt(this.i))) {
+      while (/[\d-]/.test(t.charAt(this.i))) this.i++; // 2>&1, >&-
+      this.mark(start, this.i);
+      return true;
+    }
+    this.redirectTarget = true;
+    return true;
+  }
+
+  private wordIsPlain(): boolean {
+    const w = this.word;
+    return w !== null && this.text.slice(w.start, this.i) === w.value;
+  }
+
+  private wordChar(): void {
+    const t = this.text;
+    const c = t.charAt(this.i);
+    if (this.word === null) this.word = { value: "", start: this.i };
+    const w = this.word;
+    if (c === "\\") {
+      const next = t.charAt(this.i + 1);
+      if (next === "\n") {
+        this.i += 2; // line continuation
+        if (w.value === "" && w.start === this.i - 2) this.word = null;
+        return;
+      }
+      w.value += next;
+      this.i += 2;
+    } else if (c === "'") {
+      const end = t.indexOf("'", this.i + 1);
+      if (end < 0) {
+        this.open();
+        return;
+      }
+      w.value += t.slice(this.i + 1, end);
+      this.i = end + 1;
+    } else if (c === "$" && t.charAt(this.i + 1) === "'") {
+      this.ansiC(w);
+    } else if (c === '"') {
+      this.doubleQuoted(w);
+    } else if (c === "$" && t.charAt(this.i + 1) === "(") {
+      const end = this.matchParen(this.i + 2);
+      if (end < 0) {
+        this.open();
+        return;
+      }
+      w.value += t.slice(this.i, end + 1);
+      this.i = end + 1;
+    } else if (c === "`") {
+      const end = t.indexOf("`", this.i + 1);
+      if (end < 0) {
+        this.open();
+        return;
+      }
+      w.value += t.slice(this.i, end + 1);
+      this.i = end + 1;
+    } else {
+      w.value += c;
+      this.i++;
+    }
+    this.mark(w.start, this.i);
+  }
+
+  private doubleQuoted(w: { value: string }): void {
+    const t = this.text;
+    let j = this.i + 1;
+    while (j < t.length && t.charAt(j) !== '"') {
+      const d = t.charAt(j);
+      if (d === "\\" && j + 1 < t.length) {
+        const e = t.charAt(j + 1);
+        if (e === "\n") {
+          j += 2;
+          continue;
+        }
+        w.value += '"\\$`'.includes(e) ? e : `\\${e}`;
+        j += 2;
+      } else {
+        w.value += d;
+        j++;
+      }
+    }
+    if (j >= t.length) {
+      this.open();
+      return;
+    }
+    this.i = j + 1;
+  }
+
+  private ansiC(w: { value: string }): void {
+    const t = this.text;
+    const map: Readonly<Record<string, string>> = {
+      n: "\n",
+      t: "\t",
+      r: "\r",
+      "\\": "\\",
+      "'": "'",
+      '"': '"',
+    };
+    let j = this.i + 2;
+    while (j < t.length && t.charAt(j) !== "'") {
+      if (t.charAt(j) === "\\" && j + 1 < t.length) {
+        const e = t.charAt(j + 1);
+        w.value += map[e] ?? `\\${e}`;
+        j += 2;
+      } else {
+        w.value += t.charAt(j);
+        j++;
+      }
+    }
+    if (j >= t.length) {
+      this.open();
+      return;
+    }
+    this.i = j + 1;
+  }
+
+  /** Index of the `)` closing a `$(` whose body starts at `from`, skipping quotes; -1 when none. */
+  private matchParen(from: number): number {
+    const t = this.text;
+    let depth = 1;
+    for (let j = from; j < t.length; j++) {
+      const c = t.charAt(j);
+      if (c === "\\") j++;
+      else if (c === "'") {
+        const end = t.indexOf("'", j + 1);
+        if (end < 0) return -1;
+        j = end;
+      } else if (c === '"') {
+        let k = j + 1;
+        while (k < t.length && t.charAt(k) !== '"') k += t.charAt(k) === "\\" ? 2 : 1;
+        if (k >= t.length) return -1;
+        j = k;
+      } else if (c === "(") depth++;
+      else if (c === ")" && --depth === 0) return j;
+    }
+    return -1;
+  }
+
+  private open(): void {
+    this.unterminated = true;
+    this.i = this.text.length;
+    this.word = null;
+  }
+
+  private mark(start: number, end: number): void {
+    if (this.pipeStart < 0) this.pipeStart = start;
+    this.pipeEnd = end;
+  }
+
+  private endWord(): void {
+    const w = this.word;
+    this.word = null;
+    if (w === null) return;
+    if (this.redirectTarget) {
+      this.redirectTarget = false;
+      return;
+    }
+    this.words.push({ value: w.value, start: w.start, end: this.i });
+  }
+
+  private endCommand(): void {
+    if (this.words.length > 0) this.commands.push({ words: this.words });
+    this.words = [];
+    this.redirectTarget = false;
+  }
+
+  private endPipeline(): void {
+    this.endCommand();
+    if (this.commands.length > 0) {
+      this.pipelines.push({ commands: this.commands, start: this.pipeStart, end: this.pipeEnd });
+    }
+    this.commands = [];
+    this.pipeStart = -1;
+    this.pipeEnd = -1;
+  }
+}
