@@ -43,8 +43,11 @@ export interface SkippedHost {
 export interface Scope {
   readonly hosts: readonly string[];
   readonly skipped: readonly SkippedHost[];
-  /** Where the scope came from, for notes and debugging. */
-  readonly source: "spec-pattern" | "generated-specs" | "explicit" | "artifacts";
+  /**
+   * Where the scope came from, for notes and debugging. `selector`: a `--containsVm` selector
+   * applied to the known hosts, when neither specs nor a spec pattern were available.
+   */
+  readonly source: "spec-pattern" | "generated-specs" | "explicit" | "selector" | "artifacts";
 }
 
 /** What failed on a host (R17): the failing step of the template flow and the message, from the best evidence. */
@@ -129,6 +132,8 @@ export interface Timing {
   readonly longest: HostDuration | null;
   readonly averageMs: number | null;
   readonly eta: Eta | null;
+  /** Why `eta` is `null`, in words (e.g. `no host has completed yet`); absent when `eta` is set (R9). */
+  readonly etaReason?: string;
 }
 
 /** COVERAGE (R35): a concise echo of the `cmc-templates.py` inputs; never the explicit host list. */

@@ -1,2 +1,306 @@
-// Owned by a helper session; see the issue. Placeholder until it lands.
-export {};
+/**
+ * Scope and blacklist (R2, R3, R13, R37): which hosts a run must cover, and which hosts a broad
+ * selector skipped and why. Pure.
+ *
+ * The maintained blacklist is data, not code: `packages/engine/data/blacklist.json` (shape and
+ * editing notes in `packages/engine/data/README.md`), validated by {@link parseBlacklist}.
+ */
+import { HOST_NAME_PATTERN, hostFromSpec, type InvocationObservation } from "@atvm-watch/artifacts";
+import blacklistData from "../data/blacklist.json" with { type: "json" };
+import type { BlacklistEntry, Scope, SkippedHost } from "./domain.ts";
+import { AtvmError } from "./errors.ts";
+
+/**
+ * Validates blacklist data of the `data/blacklist.json` shape: an array of
+ * `{ reason: string, patterns: string[] }` groups. Returns one entry per pattern, in file order.
+ * Throws `AtvmError` `CONFIG_INVALID` naming `source` and the bad group or pattern (empty
+ * reason, empty or non-string pattern, a pattern listed twice).
+ */
+export function parseBlacklist(data: unknown, source: string): readonly BlacklistEntry[] {
+  const invalid = (what: string): AtvmError =>
+    new AtvmError(
+      "CONFIG_INVALID",
+      `blacklist ${source}: ${what}; expected [{ "reason": "…", "patterns": ["atvm…"] }, …]`,
+    );
+  if (!Array.isArray(data)) throw invalid("the top level is not an array");
+  const entries: BlacklistEntry[] = [];
+  const seen = new Set<string>();
+  data.forEach((group: unknown, index) => {
+    if (typeof group !== "object" || group === null) throw invalid(`group ${index} is not an object`);
+    const { reason, patterns } = group as { reason?: unknown; patterns?: unknown };
+    if (typeof reason !== "string" || reason.trim() === "") {
+      throw invalid(`group ${index} has no non-empty "reason"`);
+    }
+    if (!Array.isArray(patterns) || patterns.length === 0) {
+      throw invalid(`group ${index} ("${reason}") has no "patterns" list`);
+    }
+    for (const pattern of patterns as unknown[]) {
+      if (typeof pattern !== "string" || pattern.trim() === "") {
+        throw invalid(
+          `group ${index} ("${reason}") has an empty or non-string pattern ${JSON.stringify(pattern)}`,
+        );
+      }
+      if (seen.has(pattern)) throw invalid(`pattern "${pattern}" is listed twice`);
+      seen.add(pattern);
+      entries.push({ pattern, reason });
+    }
+  });
+  return entries;
+}
+
+/** The maintained blacklist (R2/R13), loaded from `packages/engine/data/blacklist.json`. */
+export const DEFAULT_BLACKLIST: readonly BlacklistEntry[] = parseBlacklist(
+  blacklistData,
+  "packages/engine/data/blacklist.json",
+);
+
+/**
+ * `true` when `pattern` excludes `host` under `--exclude_partial_match` semantics (R2): plain
+ * substring, so `atvm6-centos6.0` excludes `atvm6-centos6.0.1` too. An empty pattern matches nothing.
+ */
+export function matchesPartial(host: string, pattern: string): boolean {
+  return pattern.length > 0 && host.includes(pattern);
+}
+
+/** The reason of the first blacklist entry whose pattern partially matches `host` (R2/R13), else `null`. */
+export function blacklistReason(
+  host: string,
+  blacklist: readonly BlacklistEntry[] = DEFAULT_BLACKLIST,
+): string | null {
+  return blacklist.find((entry) => matchesPartial(host, entry.pattern))?.reason ?? null;
+}
+
+/**
+ * R37: an explicit `--specify_vms` list gets no automatic excludes, but a blacklisted host in it
+ * stops the build. Returns the offending hosts with their blacklist reasons, in list order
+ * (empty when the list is clean). Status only reports; the command builder stops on them.
+ */
+export function checkExplicitHosts(
+  hosts: readonly string[],
+  blacklist: readonly BlacklistEntry[] = DEFAULT_BLACKLIST,
+): readonly SkippedHost[] {
+  const offending: SkippedHost[] = [];
+  for (const host of unique(hosts)) {
+    const reason = blacklistReason(host, blacklist);
+    if (reason !== null) offending.push({ host, reason });
+  }
+  return offending;
+}
+
+/**
+ * `true` for the bookkeeping spec `check-xml-files.ts` (any folder or extension): it runs in the
+ * same Cypress run as the hosts but is never a host (R11).
+ */
+export function isBookkeepingSpec(nameOrPath: string): boolean {
+  return /(^|[\\/])check-xml-files(\.cy)?(\.[cm]?[jt]s)?$/i.test(nameOrPath);
+}
+
+/** The `cmc-templates.py` selector of a run (R2, R37). Every field optional; absent means not given. */
+export interface ScopeSelector {
+  /** `--containsVm X`: every host whose name contains `X`. A broad selector (R2). */
+  readonly containsVm?: string;
+  /** `--randomize N`: N hosts drawn from the fleet. A broad selector (R2). */
+  readonly randomize?: number;
+  /** `--specify_vms a b …`: an explicit list (R37). */
+  readonly specifyVms?: readonly string[];
+  /** `--exclude_partial_match p q …` as the actual command carried it (partial-match patterns). */
+  readonly excludePartialMatch?: readonly string[];
+}
+
+/**
+ * Reads the selector from a `cmc-templates.py` invocation. Multi-valued options
+ * (`--specify_vms`, `--exclude_partial_match`) take every following token up to the next `--option`,
+ * split on commas too; `--opt=value` is read as well. Falls back to `invocation.options` (keys with
+ * or without the leading `--`) when the command text does not carry an option. Never throws; an
+ * unreadable `--randomize` value is left out.
+ */
+export function selectorFromInvocation(invocation: InvocationObservation): ScopeSelector {
+  const tokens = tokenizeCommand(invocation.command);
+  const values = (name: string): readonly string[] | null => {
+    const fromCommand = optionValues(tokens, name);
+    if (fromCommand !== null) return fromCommand;
+    const raw = invocation.options[name] ?? invocation.options[`--${name}`];
+    if (raw === undefined) return null;
+    return raw === true ? [] : splitList([raw]);
+  };
+  const containsVm = values("containsVm")?.[0];
+  const randomizeText = values("randomize")?.[0];
+  const randomize = randomizeText === undefined ? Number.NaN : Number(randomizeText);
+  const specifyVms = values("specify_vms");
+  const exclude = values("exclude_partial_match");
+  return {
+    ...(containsVm === undefined ? {} : { containsVm }),
+    ...(Number.isInteger(randomize) && randomize >= 0 ? { randomize } : {}),
+    ...(specifyVms === null ? {} : { specifyVms }),
+    ...(exclude === null ? {} : { excludePartialMatch: exclude }),
+  };
+}
+
+/** What {@link resolveScope} works from. Host sources in order of precedence: explicit, generated specs, spec pattern, selector. */
+export interface ScopeInput {
+  /** An explicit host list (the `--specify_vms` value or an operator-given list). Wins over everything else. */
+  readonly explicitHosts?: readonly string[];
+  /**
+   * Paths of the generated spec files (`cypress/e2e/generated/<host>.cy.ts`): the whole-run scope,
+   * also for categorized runs whose config `specPattern` only holds the current batch (R10).
+   */
+  readonly generatedSpecs?: readonly string[];
+  /** Hosts of the Cypress config `specPattern` (`CypressConfigObservation.hosts`). */
+  readonly specPatternHosts?: readonly string[];
+  /** The selector of the `cmc-templates.py` command (see {@link selectorFromInvocation}). */
+  readonly selector?: ScopeSelector;
+  /** The fleet (e.g. the inventory's hosts): the universe broad selectors draw from. */
+  readonly knownHosts?: readonly string[];
+  /** The blacklist; default {@link DEFAULT_BLACKLIST}. */
+  readonly blacklist?: readonly BlacklistEntry[];
+}
+
+/**
+ * The scope of a run: its hosts in run order and the hosts it skipped, each with a reason (R3).
+ *
+ * Hosts come from, in order of precedence: `explicitHosts` (else `selector.specifyVms`), the
+ * generated spec files (plus any `specPatternHosts` they miss: the scope never shrinks, R10), the
+ * config `specPatternHosts`, and last the selector over `knownHosts` (`--containsVm X`: every known
+ * host containing `X`); with none of them the scope is empty with source `artifacts` and
+ * reconstruction takes the hosts from the run's own artifacts.
+ *
+ * Skipped hosts (R2, R3): for a broad selector (`containsVm`, `randomize`, or no selector with an
+ * exclude list), every host of the universe (`knownHosts` plus the host-shaped blacklist patterns)
+ * the selector would include but a blacklist pattern or a `--exclude_partial_match` pattern of the
+ * command excludes. Reason: the blacklist reason when blacklisted, else
+ * `excluded by --exclude_partial_match <pattern>`. An explicit list gets no automatic excludes
+ * (R37); only the command's own `--exclude_partial_match` patterns skip its members. A host the
+ * evidence (specs, spec pattern) puts in the scope is never listed as skipped. Never throws.
+ */
+export function resolveScope(input: ScopeInput): Scope {
+  const blacklist = input.blacklist ?? DEFAULT_BLACKLIST;
+  const selector = input.selector ?? {};
+  const excludes = selector.excludePartialMatch ?? [];
+  const known = unique(input.knownHosts ?? []);
+  const explicit = input.explicitHosts ?? selector.specifyVms;
+
+  const excludedBy = (host: string): string | null => {
+    const reason = blacklistReason(host, blacklist);
+    const pattern = excludes.find((p) => matchesPartial(host, p));
+    if (pattern === undefined) return null;
+    return reason ?? `excluded by --exclude_partial_match ${pattern}`;
+  };
+
+  if (explicit !== undefined) {
+    const hosts: string[] = [];
+    const skipped: SkippedHost[] = [];
+    for (const host of unique(explicit)) {
+      const reason = excludedBy(host);
+      if (reason === null) hosts.push(host);
+      else skipped.push({ host, reason });
+    }
+    return { hosts, skipped, source: "explicit" };
+  }
+
+  let hosts: string[];
+  let source: Scope["source"];
+  if (input.generatedSpecs !== undefined && input.generatedSpecs.length > 0) {
+    const fromSpecs = input.generatedSpecs
+      .map((spec) => hostFromSpec(spec, known.length > 0 ? known : undefined))
+      .filter((host): host is string => host !== null);
+    hosts = unique([...fromSpecs, ...(input.specPatternHosts ?? [])]);
+    source = "generated-specs";
+  } else if (input.specPatternHosts !== undefined && input.specPatternHosts.length > 0) {
+    hosts = unique(input.specPatternHosts);
+    source = "spec-pattern";
+  } else if (selector.containsVm !== undefined && known.length > 0) {
+    const pattern = selector.containsVm;
+    hosts = known.filter((host) => host.includes(pattern) && !isExcluded(host, blacklist, excludes));
+    source = "selector";
+  } else {
+    hosts = [];
+    source = "artifacts";
+  }
+
+  const broad = selector.containsVm !== undefined || selector.randomize !== undefined || excludes.length > 0;
+  const skipped: SkippedHost[] = [];
+  if (broad) {
+    const inScope = new Set(hosts);
+    const universe = unique([
+      ...known,
+      ...blacklist.map((entry) => entry.pattern).filter((p) => HOST_NAME_PATTERN.test(p)),
+    ]);
+    for (const host of universe) {
+      if (inScope.has(host)) continue;
+      if (selector.containsVm !== undefined && !host.includes(selector.containsVm)) continue;
+      const reason = blacklistReason(host, blacklist) ?? excludedBy(host);
+      if (reason !== null) skipped.push({ host, reason });
+    }
+  }
+  return { hosts, skipped, source };
+}
+
+// --- internal helpers ---
+
+function isExcluded(
+  host: string,
+  blacklist: readonly BlacklistEntry[],
+  excludes: readonly string[],
+): boolean {
+  return blacklistReason(host, blacklist) !== null || excludes.some((p) => matchesPartial(host, p));
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values.filter((v) => v.length > 0 && !isBookkeepingSpec(v)))];
+}
+
+/** Splits a command line into words: single and double quotes group, backslash escapes one character. */
+function tokenizeCommand(command: string): string[] {
+  const tokens: string[] = [];
+  let current = "";
+  let inToken = false;
+  let quote: "'" | '"' | null = null;
+  for (let i = 0; i < command.length; i += 1) {
+    const ch = command.charAt(i);
+    if (quote !== null) {
+      if (ch === quote) quote = null;
+      else if (ch === "\\" && quote === '"' && i + 1 < command.length) current += command.charAt(++i);
+      else current += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      inToken = true;
+    } else if (ch === "\\" && i + 1 < command.length) {
+      current += command.charAt(++i);
+      inToken = true;
+    } else if (/\s/.test(ch)) {
+      if (inToken) tokens.push(current);
+      current = "";
+      inToken = false;
+    } else {
+      current += ch;
+      inToken = true;
+    }
+  }
+  if (inToken) tokens.push(current);
+  return tokens;
+}
+
+/** Values of `--name` in `tokens` (last occurrence), `[]` for a bare flag, `null` when absent. */
+function optionValues(tokens: readonly string[], name: string): readonly string[] | null {
+  let found: string[] | null = null;
+  for (let i = 0; i < tokens.length; i += 1) {
+    const token = tokens[i] as string;
+    if (token === `--${name}`) {
+      const values: string[] = [];
+      for (let j = i + 1; j < tokens.length && !(tokens[j] as string).startsWith("--"); j += 1) {
+        values.push(tokens[j] as string);
+      }
+      found = splitList(values);
+    } else if (token.startsWith(`--${name}=`)) {
+      found = splitList([token.slice(name.length + 3)]);
+    }
+  }
+  return found;
+}
+
+function splitList(values: readonly string[]): string[] {
+  return values
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+}

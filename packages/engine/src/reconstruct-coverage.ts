@@ -1,0 +1,112 @@
+/**
+ * COVERAGE and commands of a run (R35, R36): which `cmc-templates.py` and `run-sorry-cypress.py`
+ * invocations started it, and a concise echo of their inputs. Internal; pure.
+ */
+import type { InvocationObservation } from "@atvm-watch/artifacts";
+import type { Coverage } from "./domain.ts";
+import { selectorFromInvocation } from "./scope.ts";
+
+/** The invocations of one run, when found in shell history. */
+export interface RunInvocations {
+  readonly template: InvocationObservation | null;
+  readonly runner: InvocationObservation | null;
+}
+
+/**
+ * The run's invocations: the latest `run-sorry-cypress.py` whose `--build_name` is `build`, and
+ * the latest `cmc-templates.py` whose `--build_name` is `build`, else (it usually has none) the
+ * latest one without a build name recorded before that runner invocation. Latest = highest
+ * history `order`, then time, then file.
+ */
+export function findRunInvocations(
+  invocations: readonly InvocationObservation[],
+  build: string,
+): RunInvocations {
+  const sorted = [...invocations].sort(
+    (a, b) =>
+      a.order - b.order ||
+      (a.at ?? 0) - (b.at ?? 0) ||
+      compareText(a.file, b.file) ||
+      compareText(a.command, b.command),
+  );
+  const latest = (pred: (inv: InvocationObservation) => boolean): InvocationObservation | null =>
+    sorted.filter(pred).pop() ?? null;
+  const runner = latest((inv) => inv.tool === "run-sorry-cypress" && inv.buildName === build);
+  const template =
+    latest((inv) => inv.tool === "cmc-templates" && inv.buildName === build) ??
+    (runner === null
+      ? null
+      : latest(
+          (inv) =>
+            inv.tool === "cmc-templates" &&
+            inv.buildName === null &&
+            inv.file === runner.file &&
+            inv.order < runner.order,
+        ));
+  return { template, runner };
+}
+
+/** An option of an invocation, by name without dashes (`config_file`); keys with `--` are read too. */
+export function optionOf(inv: InvocationObservation | null, name: string): string | true | undefined {
+  if (inv === null) return undefined;
+  return inv.options[name] ?? inv.options[`--${name}`];
+}
+
+/**
+ * COVERAGE (R35) from the run's invocations: template, config family (explicit, else from the
+ * config file name: `cypress.atvm-config-gold.ts` → `gold`), config file, integration, plugin,
+ * the bare flags of the template command (e.g. `--ignore_force_shutdown`) plus `--categorize`
+ * when the run is categorized, and the selector (`--containsVm X`, `--randomize N`, `--specify_vms`
+ * without its host list).
+ */
+export function coverageOf(
+  invocations: RunInvocations,
+  options: { readonly categorized: boolean; readonly configFamily?: string },
+): Coverage {
+  const { template, runner } = invocations;
+  const text = (inv: InvocationObservation | null, name: string): string | null => {
+    const value = optionOf(inv, name);
+    return typeof value === "string" && value.length > 0 ? value : null;
+  };
+  const configFile = text(template, "config_file") ?? text(runner, "config_file");
+  const flags: string[] = [];
+  if (template !== null) {
+    for (const [key, value] of Object.entries(template.options)) {
+      if (value === true) flags.push(key.startsWith("--") ? key : `--${key}`);
+    }
+  }
+  const categorize = options.categorized || optionOf(runner, "categorize") !== undefined;
+  if (categorize && !flags.includes("--categorize")) flags.push("--categorize");
+
+  const selectorParts: string[] = [];
+  if (template !== null) {
+    const selector = selectorFromInvocation(template);
+    if (selector.specifyVms !== undefined) selectorParts.push("--specify_vms");
+    if (selector.containsVm !== undefined) selectorParts.push(`--containsVm ${selector.containsVm}`);
+    if (selector.randomize !== undefined) selectorParts.push(`--randomize ${selector.randomize}`);
+  }
+  return {
+    template: text(template, "template_name"),
+    configFamily: options.configFamily ?? configFamilyOf(configFile),
+    configFile,
+    integration: text(template, "integration_type"),
+    plugin: text(template, "use_specified_plugin"),
+    flags: flags.filter((f) => !SELECTOR_FLAGS.has(f)),
+    selector: selectorParts.length > 0 ? selectorParts.join(" ") : null,
+  };
+}
+
+/** `gold` from `cypress.atvm-config-gold.ts`; `null` for `cypress.atvm-config.ts` or no file (R14, R35). */
+export function configFamilyOf(configFile: string | null): string | null {
+  if (configFile === null) return null;
+  const match = /atvm-config-([A-Za-z0-9_.-]+?)\.[cm]?[jt]s$/.exec(configFile);
+  return match === null ? null : (match[1] as string);
+}
+
+// --- internal helpers ---
+
+const SELECTOR_FLAGS = new Set(["--specify_vms", "--containsVm", "--randomize", "--exclude_partial_match"]);
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
