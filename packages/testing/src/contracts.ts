@@ -1,0 +1,269 @@
+/**
+ * Contract suites: the behaviour every adapter of a port must show (ports.ts). Real adapters
+ * (node-fs, ssh, mattermost) run the same suite as the memory fakes, in their own test files:
+ *
+ * ```ts
+ * testArtifactSourceContract("node-fs", async (files) => createNodeFsSource({ root: await tmpTree(files) }));
+ * ```
+ * Each suite registers a vitest `describe` block; call it at the top level of a test file.
+ */
+import {
+  type ArtifactSource,
+  isAtvmError,
+  type Notification,
+  type Notifier,
+  type ProcessInfo,
+  type ProcessProbe,
+  type StateStore,
+} from "@atvm-watch/engine";
+import { describe, expect, it } from "vitest";
+
+const decoder = new TextDecoder();
+const text = (bytes: Uint8Array): string => decoder.decode(bytes);
+
+async function rejectionCode(promise: Promise<unknown>): Promise<string | null> {
+  try {
+    await promise;
+    return null;
+  } catch (error) {
+    return isAtvmError(error) ? error.code : `not an AtvmError: ${String(error)}`;
+  }
+}
+
+/** What an artifact-source setup returns: the source, and optionally a way to grow a file like a live log. */
+export interface ArtifactSourceFixture {
+  readonly source: ArtifactSource;
+  /** Appends UTF-8 `text` to `path` (creating it). When absent, the growth tests are skipped. */
+  readonly append?: (path: string, text: string) => Promise<void>;
+}
+
+/**
+ * The `ArtifactSource` contract. `setup(files)` must return a source exposing exactly `files`
+ * (run-relative POSIX path → UTF-8 text), either bare or as an `ArtifactSourceFixture`.
+ */
+export function testArtifactSourceContract(
+  name: string,
+  setup: (files: Readonly<Record<string, string>>) => Promise<ArtifactSource | ArtifactSourceFixture>,
+): void {
+  const open = async (files: Readonly<Record<string, string>>): Promise<ArtifactSourceFixture> => {
+    const made = await setup(files);
+    return "source" in made ? made : { source: made };
+  };
+  describe(`ArtifactSource contract: ${name}`, () => {
+    it("has a name", async () => {
+      const { source } = await open({});
+      expect(source.name).toMatch(/\S/);
+    });
+    it("lists nested files as run-relative POSIX paths, sorted, with byte sizes", async () => {
+      const { source } = await open({
+        "cypress/cmcReporter/xml/test-result-b.xml": "<b/>",
+        "cypress/cmcReporter/xml/test-result-a.xml": "<testsuites/>",
+        "cypress/cmcReporter/logs/atvm41-redhat6.0/x.json": "{}",
+        "other/ignored.txt": "x",
+      });
+      const entries = await source.list("cypress/cmcReporter");
+      expect(entries.map((e) => e.path)).toEqual([
+        "cypress/cmcReporter/logs/atvm41-redhat6.0/x.json",
+        "cypress/cmcReporter/xml/test-result-a.xml",
+        "cypress/cmcReporter/xml/test-result-b.xml",
+      ]);
+      expect(entries.map((e) => e.sizeBytes)).toEqual([2, 13, 4]);
+      for (const e of entries) expect(Number.isFinite(e.mtimeMs)).toBe(true);
+    });
+    it("resolves [] for a missing directory", async () => {
+      const { source } = await open({ "a/b.txt": "x" });
+      expect(await source.list("nope")).toEqual([]);
+    });
+    it("reads whole files, and byte ranges from an offset with a limit", async () => {
+      const { source } = await open({ "tmp/e2e.log": "0123456789" });
+      expect(text(await source.read("tmp/e2e.log"))).toBe("0123456789");
+      expect(text(await source.read("tmp/e2e.log", 4))).toBe("456789");
+      expect(text(await source.read("tmp/e2e.log", 4, 3))).toBe("456");
+      expect((await source.read("tmp/e2e.log", 10)).length).toBe(0);
+      expect((await source.read("tmp/e2e.log", 99)).length).toBe(0);
+    });
+    it("counts sizes and offsets in bytes, not characters", async () => {
+      const { source } = await open({ "u.txt": "é✓" });
+      expect((await source.stat("u.txt"))?.sizeBytes).toBe(5);
+      expect(text(await source.read("u.txt", 2))).toBe("✓");
+    });
+    it("stats an existing file and answers null for a missing one", async () => {
+      const { source } = await open({ "x/y.json": "{}" });
+      const entry = await source.stat("x/y.json");
+      expect(entry?.path).toBe("x/y.json");
+      expect(entry?.sizeBytes).toBe(2);
+      expect(await source.stat("x/missing.json")).toBeNull();
+    });
+    it("rejects ARTIFACT_NOT_FOUND for a missing file", async () => {
+      const { source } = await open({});
+      expect(await rejectionCode(source.read("missing.xml"))).toBe("ARTIFACT_NOT_FOUND");
+    });
+    it("rejects INVALID_PATH for a path that escapes the root", async () => {
+      const { source } = await open({ "a.txt": "x" });
+      expect(await rejectionCode(source.read("../etc/passwd"))).toBe("INVALID_PATH");
+      expect(await rejectionCode(source.stat("a/../../b"))).toBe("INVALID_PATH");
+      expect(await rejectionCode(source.list(".."))).toBe("INVALID_PATH");
+    });
+    it("serves appended bytes from the previous end offset (growing runner log)", async (ctx) => {
+      const fixture = await open({ "tmp/e2e.log": "line 1\n" });
+      if (fixture.append === undefined) return ctx.skip();
+      const { source, append } = fixture;
+      const first = await source.read("tmp/e2e.log");
+      await append("tmp/e2e.log", "line 2\n");
+      expect((await source.stat("tmp/e2e.log"))?.sizeBytes).toBe(14);
+      expect(text(await source.read("tmp/e2e.log", first.length))).toBe("line 2\n");
+    });
+  });
+}
+
+/** The `StateStore` contract. `setup()` must return an empty store. */
+export function testStateStoreContract(name: string, setup: () => Promise<StateStore>): void {
+  describe(`StateStore contract: ${name}`, () => {
+    it("answers null for a missing key", async () => {
+      expect(await (await setup()).get("state.json")).toBeNull();
+    });
+    it("round-trips values, including empty and non-ASCII text", async () => {
+      const store = await setup();
+      await store.put("state.json", '{"phase":"watching"}');
+      await store.put("empty", "");
+      await store.put("subruns/e2e-0327-redhat/state.json", "ü ✓ 日本");
+      expect(await store.get("state.json")).toBe('{"phase":"watching"}');
+      expect(await store.get("empty")).toBe("");
+      expect(await store.get("subruns/e2e-0327-redhat/state.json")).toBe("ü ✓ 日本");
+    });
+    it("overwrites a key", async () => {
+      const store = await setup();
+      await store.put("posted.marker", "one");
+      await store.put("posted.marker", "two");
+      expect(await store.get("posted.marker")).toBe("two");
+    });
+    it("removes a key, and resolves when it did not exist", async () => {
+      const store = await setup();
+      await store.put("cancelled.marker", "x");
+      await store.remove("cancelled.marker");
+      expect(await store.get("cancelled.marker")).toBeNull();
+      await expect(store.remove("never-there")).resolves.toBeUndefined();
+    });
+    it("lists keys sorted, under a prefix", async () => {
+      const store = await setup();
+      for (const key of [
+        "subruns/b/posted.marker",
+        "state.json",
+        "subruns/a/state.json",
+        "subruns/b/state.json",
+      ]) {
+        await store.put(key, "x");
+      }
+      expect(await store.keys("subruns/")).toEqual([
+        "subruns/a/state.json",
+        "subruns/b/posted.marker",
+        "subruns/b/state.json",
+      ]);
+      expect(await store.keys()).toEqual([
+        "state.json",
+        "subruns/a/state.json",
+        "subruns/b/posted.marker",
+        "subruns/b/state.json",
+      ]);
+    });
+    it("never shows a mix of two concurrent writes", async () => {
+      const store = await setup();
+      const a = "a".repeat(10_000);
+      const b = "b".repeat(10_000);
+      await Promise.all([store.put("state.json", a), store.put("state.json", b)]);
+      expect([a, b]).toContain(await store.get("state.json"));
+    });
+  });
+}
+
+/** What a process-probe setup returns: the probe and one process it must report. */
+export interface ProcessProbeFixture {
+  readonly probe: ProcessProbe;
+  /** A process known to exist while the test runs (a real adapter passes its own pid and e.g. `node`). */
+  readonly known: { readonly pid: number; readonly commandIncludes: string };
+}
+
+/** The `ProcessProbe` contract: well-formed entries, unique pids, the known process present. */
+export function testProcessProbeContract(name: string, setup: () => Promise<ProcessProbeFixture>): void {
+  const wellFormed = (p: ProcessInfo): boolean =>
+    Number.isInteger(p.pid) &&
+    p.pid > 0 &&
+    Number.isInteger(p.ppid) &&
+    p.ppid >= 0 &&
+    typeof p.command === "string" &&
+    typeof p.defunct === "boolean" &&
+    (p.startedAt === null || Number.isFinite(p.startedAt));
+  describe(`ProcessProbe contract: ${name}`, () => {
+    it("has a name and lists well-formed processes with unique pids", async () => {
+      const { probe } = await setup();
+      expect(probe.name).toMatch(/\S/);
+      const list = await probe.list();
+      expect(list.length).toBeGreaterThan(0);
+      expect(list.filter((p) => !wellFormed(p))).toEqual([]);
+      expect(new Set(list.map((p) => p.pid)).size).toBe(list.length);
+    });
+    it("reports the known process with its command line", async () => {
+      const { probe, known } = await setup();
+      const found = (await probe.list()).find((p) => p.pid === known.pid);
+      expect(found?.command).toContain(known.commandIncludes);
+    });
+    it("answers repeated calls independently (no shared mutable result)", async () => {
+      const { probe } = await setup();
+      const first = await probe.list();
+      const copy = JSON.stringify(first);
+      await probe.list();
+      expect(JSON.stringify(first)).toBe(copy);
+    });
+  });
+}
+
+/** How the notifier's far side behaves in one contract case. */
+export type NotifierScenario = "ok" | "rejected-400" | "rejected-503" | "unknown";
+
+/** What a notifier setup returns: the notifier, what the far side received, and a secret that must never leak. */
+export interface NotifierFixture {
+  readonly notifier: Notifier;
+  /** Messages the far side received (text as sent). */
+  readonly received: () => Promise<readonly Notification[]> | readonly Notification[];
+  /** E.g. the webhook URL: it must not appear in any outcome detail (reliability.md §5.3). */
+  readonly secret?: string;
+}
+
+/**
+ * The `Notifier` contract (D10): `ok` only when the far side said ok; rejections carry the HTTP status;
+ * an ambiguous failure is `unknown`; `notify` never throws; the secret never shows up in a detail.
+ */
+export function testNotifierContract(
+  name: string,
+  setup: (scenario: NotifierScenario) => Promise<NotifierFixture>,
+): void {
+  const message: Notification = { text: "#### e2e-0327\nSUMMARY:\n1 PASS", scopeId: "e2e-0327" };
+  describe(`Notifier contract: ${name}`, () => {
+    it("D10 answers ok when the far side accepted, and delivers the text intact", async () => {
+      const fixture = await setup("ok");
+      expect(await fixture.notifier.notify(message)).toEqual({ kind: "ok" });
+      const received = await fixture.received();
+      expect(received.map((m) => m.text)).toEqual([message.text]);
+    });
+    for (const [scenario, status] of [
+      ["rejected-400", 400],
+      ["rejected-503", 503],
+    ] as const) {
+      it(`D10 reports ${scenario} as rejected with status ${status}, without throwing`, async () => {
+        const fixture = await setup(scenario);
+        const outcome = await fixture.notifier.notify(message);
+        expect(outcome.kind).toBe("rejected");
+        if (outcome.kind === "rejected") expect(outcome.status).toBe(status);
+        if (fixture.secret !== undefined && outcome.kind !== "ok")
+          expect(outcome.detail).not.toContain(fixture.secret);
+      });
+    }
+    it("D10 reports an ambiguous failure as unknown, without throwing or leaking the secret", async () => {
+      const fixture = await setup("unknown");
+      const outcome = await fixture.notifier.notify(message);
+      expect(outcome.kind).toBe("unknown");
+      if (fixture.secret !== undefined && outcome.kind !== "ok")
+        expect(outcome.detail).not.toContain(fixture.secret);
+    });
+  });
+}
