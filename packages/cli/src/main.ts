@@ -1,3 +1,104 @@
-export async function main(argv: readonly string[]): Promise<number> {
-  return argv.length >= 0 ? 0 : 1;
+/**
+ * The `atvm` command. `main(argv, io)` parses `argv` (without `node` and the script), runs the
+ * command and resolves the exit code: 0 success (a status was produced, whatever the run state),
+ * 1 no run found or an unexpected failure, 2 bad usage or configuration (one line naming the
+ * value and the fix). bin/atvm.js sets `process.exitCode` from it.
+ */
+
+import { isAtvmError } from "@atvm-watch/engine";
+import { createProcProbe, createSystemClock } from "@atvm-watch/node-fs";
+import { Command, CommanderError } from "commander";
+import type { CliIo } from "./io.ts";
+import { runStatus, type StatusCommandOptions } from "./status-command.ts";
+
+export type { CliIo, TextOut } from "./io.ts";
+
+const STATUS_HELP_AFTER = `
+The run is located live first (R21): a running "run-sorry-cypress.py ... --build_name NAME"
+process on this machine. With none alive, the most recent run recorded in the shell history
+(R19). A categorized run is shown whole, all batches together.
+
+Configuration: <root>/atvm.config.json is loaded when present (see docs/config.md);
+--config FILE replaces it. Exit codes: 0 a status was printed (any run state), 1 no run
+found, 2 bad option or config.
+
+Examples:
+  atvm status --root /root/cdc-e2e-cyp-12.17.4
+  atvm status --root /root/cdc-e2e-cyp-12.17.4 --build e2e-redhat9.7-pure-fc
+  atvm status --root examples/flat-run --format json --tz Europe/Berlin
+  atvm status --root . --format markdown --config ./atvm.config.json
+`;
+
+function defaults(io: Partial<CliIo>): CliIo {
+  return {
+    stdout: io.stdout ?? process.stdout,
+    stderr: io.stderr ?? process.stderr,
+    env: io.env ?? process.env,
+    probe: io.probe ?? createProcProbe(),
+    clock: io.clock ?? createSystemClock(),
+    cwd: io.cwd ?? process.cwd(),
+  };
+}
+
+/** Runs the `atvm` command line `argv` (e.g. `["status", "--root", "/root/cdc"]`) and resolves its exit code. */
+export async function main(argv: readonly string[], partialIo: Partial<CliIo> = {}): Promise<number> {
+  const io = defaults(partialIo);
+  let code = 0;
+  const program = new Command("atvm")
+    .description("Status of long Cypress end-to-end automation runs over a fleet of test VMs.")
+    .showHelpAfterError("(run atvm --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .addHelpText("after", "\nExample:\n  atvm status --root /root/cdc-e2e-cyp-12.17.4\n");
+
+  program
+    .command("status")
+    .description("Print the status of the live run, else the most recent one, in the fixed layout.")
+    .option("--root <dir>", "automation root folder on the controller (default: the current folder)")
+    .option(
+      "--build <name>",
+      "show this build instead of the live or most recent run (--build_name of run-sorry-cypress.py)",
+    )
+    .option("--config <file>", "config file (JSON); default <root>/atvm.config.json when present")
+    .option(
+      "--format <format>",
+      "output format: text, markdown (Mattermost) or json (atvm.status.v1)",
+      "text",
+    )
+    .option(
+      "--tz <zone>",
+      "IANA time zone for times, e.g. UTC or Europe/Berlin (default: config timeZone, else the system zone)",
+    )
+    .addHelpText("after", STATUS_HELP_AFTER)
+    .action(async (options: StatusCommandOptions) => {
+      code = await runStatus(options, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
+      return 2; // commander already printed the problem
+    }
+    if (isAtvmError(error)) {
+      const usage =
+        error.code === "USAGE" ||
+        error.code === "ROOT_NOT_FOUND" ||
+        error.code === "CONFIG_INVALID" ||
+        error.code === "CONFIG_NOT_FOUND" ||
+        error.code === "INVALID_NAME" ||
+        error.code === "INVALID_PATH";
+      io.stderr.write(`atvm: ${error.message}\n`);
+      return usage ? 2 : 1;
+    }
+    io.stderr.write(
+      `atvm: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return 1;
+  }
 }

@@ -1,1 +1,9 @@
-export {};
+export { createSystemClock } from "./clock.ts";
+export {
+  createProcProbe,
+  type ProcProbeOptions,
+  type ProcStat,
+  parseBootTimeMs,
+  parseProcStat,
+} from "./proc.ts";
+export { createNodeFsSource, type NodeFsSourceOptions } from "./source.ts";

@@ -1,0 +1,268 @@
+/**
+ * `atvm.config.json`: where a controller keeps its artifacts and how to read them
+ * (docs/config.md). Validated with zod; `docs/atvm.config.schema.json` is generated from
+ * {@link ConfigSchema} (`node --conditions=@atvm-watch/source --import tsx packages/cli/scripts/write-config-schema.ts`).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import {
+  AtvmError,
+  type BlacklistEntry,
+  BUILD_NAME_PATTERN,
+  type CollectLayout,
+  DEFAULT_LAYOUT,
+  parseBlacklist,
+} from "@atvm-watch/engine";
+import { z } from "zod";
+
+/** The file the CLI loads from the automation root when `--config` is not given. */
+export const CONFIG_FILE_NAME = "atvm.config.json";
+
+const pathText = z
+  .string()
+  .min(1)
+  .refine((s) => !s.includes("\0"), "must not contain a NUL byte");
+const globs = z.array(pathText).min(1);
+
+/** Artifact locations; relative paths resolve against the root, `~/` against `$HOME`, `{build}` is the build name. */
+const PathsSchema = z
+  .object({
+    junit: globs
+      .optional()
+      .describe(
+        "JUnit XML globs. Default: cypress/cmcReporter/xml/test-result-*.xml, cypress/cmcReporter/**/test-result-*.xml",
+      ),
+    reporterJson: globs
+      .optional()
+      .describe(
+        "Per-host reporter and mochawesome JSON globs. Default: cypress/cmcReporter/logs/*/*.json, cypress/cmcReporter/mochawesome/*.json",
+      ),
+    generatedSpecs: globs.optional().describe("Generated spec globs. Default: cypress/e2e/generated/*.cy.ts"),
+    cypressConfig: pathText
+      .optional()
+      .describe("Cypress config holding specPattern and current_vm. Default: cypress.atvm-config-gold.ts"),
+    runnerLog: pathText.optional().describe("Consolidated runner log. Default: /tmp/{build}.log"),
+    launchLog: pathText.optional().describe("Template-phase launch log. Default: /tmp/{build}.launch.log"),
+    history: pathText
+      .optional()
+      .describe("Shell history with the run commands (R19). Default: ~/.bash_history"),
+    inventory: pathText.optional().describe("VM inventory Markdown table (W10). Default: vm-inventory.md"),
+  })
+  .strict();
+
+const isZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const isRegExp = (source: string): boolean => {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The whole config file. Every key is optional. */
+export const ConfigSchema: z.ZodType<AtvmConfig> = z
+  .object({
+    $schema: z.string().optional().describe("Editor hint; ignored."),
+    paths: PathsSchema.optional(),
+    knownHosts: z
+      .array(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/, "must be a host name such as atvm41-redhat6.0"),
+      )
+      .optional()
+      .describe("Extra fleet host names, added to inventory, specPattern and generated-spec hosts."),
+    blacklist: z
+      .array(
+        z
+          .object({ reason: z.string().trim().min(1), patterns: z.array(z.string().trim().min(1)).min(1) })
+          .strict(),
+      )
+      .optional()
+      .describe(
+        "Replaces the built-in blacklist (R2/R13), in the shape of packages/engine/data/blacklist.json: groups of partial-match patterns sharing a reason.",
+      ),
+    testFlows: z
+      .record(z.string().min(1), z.array(z.string().min(1)).min(1))
+      .optional()
+      .describe("Numbered test-flow steps per template name, added to the built-in ones (R25)."),
+    timeZone: z
+      .string()
+      .refine(isZone, "must be an IANA time zone such as UTC or Europe/Berlin")
+      .optional()
+      .describe("Zone for times in the status. Default: the system zone."),
+    hangWindowMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Quiet time (ms) before a run counts as hung (D9)."),
+    logPatterns: z
+      .record(z.string().min(1), z.string().min(1).refine(isRegExp, "must be a valid regular expression"))
+      .optional()
+      .describe("Runner-log patterns by name (regular-expression source), overriding the defaults."),
+  })
+  .strict();
+
+/** A validated config (all keys optional). */
+export interface AtvmConfig {
+  readonly $schema?: string | undefined;
+  readonly paths?:
+    | {
+        readonly junit?: string[] | undefined;
+        readonly reporterJson?: string[] | undefined;
+        readonly generatedSpecs?: string[] | undefined;
+        readonly cypressConfig?: string | undefined;
+        readonly runnerLog?: string | undefined;
+        readonly launchLog?: string | undefined;
+        readonly history?: string | undefined;
+        readonly inventory?: string | undefined;
+      }
+    | undefined;
+  readonly knownHosts?: string[] | undefined;
+  readonly blacklist?: { reason: string; patterns: string[] }[] | undefined;
+  readonly testFlows?: Record<string, string[]> | undefined;
+  readonly timeZone?: string | undefined;
+  readonly hangWindowMs?: number | undefined;
+  readonly logPatterns?: Record<string, string> | undefined;
+}
+
+/** The JSON Schema (draft 2020-12) of the config file, from {@link ConfigSchema}. */
+export function configJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(ConfigSchema, { io: "input" }),
+    $id: "https://github.com/atvm-watch/atvm-watch/blob/main/docs/atvm.config.schema.json",
+    title: "atvm.config.json",
+  };
+}
+
+/** A zod issue as one readable line: `paths.runnerLog: expected string, received number`. */
+function issueLine(issue: z.core.$ZodIssue): string {
+  const path =
+    issue.path.length === 0
+      ? "(top level)"
+      : issue.path
+          .map((p) => (typeof p === "number" ? `[${p}]` : String(p)))
+          .join(".")
+          .replaceAll(".[", "[");
+  return `  ${path}: ${issue.message}`;
+}
+
+/**
+ * Reads and validates a config file.
+ * Errors: `CONFIG_NOT_FOUND` (cannot read `file`), `CONFIG_INVALID` (not JSON, or fails the
+ * schema; the message lists every problem on its own line with its JSON path).
+ */
+export function loadConfig(file: string): AtvmConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (cause) {
+    throw new AtvmError(
+      "CONFIG_NOT_FOUND",
+      `cannot read config ${file} (${(cause as NodeJS.ErrnoException).code ?? "error"}); check the path given to --config`,
+      { cause },
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new AtvmError(
+      "CONFIG_INVALID",
+      `config ${file} is not valid JSON (${(cause as Error).message}); fix the file`,
+      {
+        cause,
+      },
+    );
+  }
+  const parsed = ConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(issueLine);
+    throw new AtvmError(
+      "CONFIG_INVALID",
+      `config ${file} is invalid; fix these keys (see docs/config.md):\n${lines.join("\n")}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** The config to use: `explicit` (`--config`) when given, else `<root>/atvm.config.json` when present, else `{}`. */
+export function resolveConfig(
+  root: string,
+  explicit: string | undefined,
+): { config: AtvmConfig; file: string | null } {
+  if (explicit !== undefined) return { config: loadConfig(explicit), file: explicit };
+  const auto = join(root, CONFIG_FILE_NAME);
+  return existsSync(auto) ? { config: loadConfig(auto), file: auto } : { config: {}, file: null };
+}
+
+/**
+ * The collector layout of a config: each configured path replaces the default of its kind.
+ * Relative paths stay relative (to the root); absolute and `~/` ones are kept as they are.
+ */
+export function layoutOf(config: AtvmConfig): CollectLayout {
+  const p = config.paths ?? {};
+  const one = (value: string | undefined, fallback: readonly string[]): readonly string[] =>
+    value === undefined ? fallback : [value];
+  return {
+    junit: p.junit ?? DEFAULT_LAYOUT.junit,
+    "reporter-json": p.reporterJson ?? DEFAULT_LAYOUT["reporter-json"],
+    "generated-spec": p.generatedSpecs ?? DEFAULT_LAYOUT["generated-spec"],
+    "cypress-config": one(p.cypressConfig, DEFAULT_LAYOUT["cypress-config"]),
+    "runner-log": one(p.runnerLog, DEFAULT_LAYOUT["runner-log"]),
+    "launch-log": one(p.launchLog, DEFAULT_LAYOUT["launch-log"]),
+    "shell-history": one(p.history, DEFAULT_LAYOUT["shell-history"]),
+    inventory: one(p.inventory, DEFAULT_LAYOUT.inventory),
+  };
+}
+
+/**
+ * Absolute folders the artifact source must allow for `layout` (node-fs `extraRoots`): the fixed
+ * folder part of each absolute or `~/` pattern, e.g. `/tmp/{build}.log` → `/tmp`.
+ */
+export function extraRootsOf(layout: CollectLayout, homeDir: string | undefined): string[] {
+  const roots = new Set<string>();
+  for (const patterns of Object.values(layout)) {
+    for (const raw of patterns) {
+      const pattern = raw.startsWith("~/")
+        ? homeDir === undefined
+          ? null
+          : `${homeDir}/${raw.slice(2)}`
+        : raw;
+      if (pattern === null || !isAbsolute(pattern)) continue;
+      const segments = pattern.split("/");
+      const fixed: string[] = [];
+      for (const segment of segments.slice(0, -1)) {
+        if (/[*?{]/.test(segment)) break;
+        fixed.push(segment);
+      }
+      roots.add(fixed.join("/") || "/");
+    }
+  }
+  return [...roots].sort();
+}
+
+/**
+ * The config's blacklist as engine entries, or `undefined` for the built-in one.
+ * Errors: `CONFIG_INVALID` for a pattern listed twice (engine `parseBlacklist`).
+ */
+export function blacklistOf(config: AtvmConfig, file: string | null): readonly BlacklistEntry[] | undefined {
+  return config.blacklist === undefined
+    ? undefined
+    : parseBlacklist(config.blacklist, `"blacklist" in ${file ?? "the config"}`);
+}
+
+/** `true` when `build` may be put into a path (reliability.md §5.1). */
+export function isSafeBuildName(build: string): boolean {
+  return BUILD_NAME_PATTERN.test(build);
+}

@@ -1,0 +1,63 @@
+// One real spawn of the built command: bin/atvm.js → dist/main.js (the bundle `npm ci` builds).
+import { execFileSync, spawnSync } from "node:child_process";
+import { readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUILD, finishedRoot } from "./fixture.ts";
+
+const repo = join(import.meta.dirname, "../../..");
+const bin = join(repo, "packages/cli/bin/atvm.js");
+const dist = join(repo, "packages/cli/dist/main.js");
+
+/** Newest mtime of the workspace sources the bundle is built from. */
+function newestSource(): number {
+  let newest = 0;
+  for (const pkg of readdirSync(join(repo, "packages"))) {
+    const src = join(repo, "packages", pkg, "src");
+    let names: string[];
+    try {
+      names = readdirSync(src, { recursive: true }) as string[];
+    } catch {
+      continue;
+    }
+    for (const name of names) newest = Math.max(newest, statSync(join(src, name)).mtimeMs);
+  }
+  return newest;
+}
+
+const made: string[] = [];
+beforeAll(() => {
+  const built = statSync(dist, { throwIfNoEntry: false });
+  if (built === undefined || built.mtimeMs < newestSource()) {
+    execFileSync("npm", ["run", "build", "-w", "@atvm-watch/cli"], { cwd: repo, stdio: "ignore" });
+  }
+}, 60_000);
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+const atvm = (...args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+
+describe("bin/atvm.js (built)", () => {
+  it("--help lists the status command and exits 0", () => {
+    const r = atvm("--help");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("status [options]");
+  });
+  it("exits 2 with a one-line error for a missing root", () => {
+    const r = atvm("status", "--root", "/nonexistent/cdc-e2e-cyp-12.17.4");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      "atvm: automation root /nonexistent/cdc-e2e-cyp-12.17.4 is not a folder; pass --root with the controller's automation folder, e.g. --root /root/cdc-e2e-cyp-12.17.4\n",
+    );
+  });
+  it("prints the --build run of a controller root as JSON and exits 0 (--build: a live runner elsewhere on this machine must not win)", () => {
+    const { root } = finishedRoot();
+    made.push(root);
+    const r = atvm("status", "--root", root, "--format", "json", "--build", BUILD);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ schema: "atvm.status.v1", build: BUILD });
+  });
+});

@@ -1,0 +1,97 @@
+// The bundled examples (examples/*/expected.json, written by the fixture generator from what it
+// intended, not from our output) through the whole CLI: `atvm status --root examples/<x> --format json`.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ProcessInfo } from "@atvm-watch/engine";
+import { describe, expect, it } from "vitest";
+import { main } from "../src/main.ts";
+import { capture, fixedProbe } from "./fixture.ts";
+
+const repo = join(import.meta.dirname, "../../..");
+
+interface Expected {
+  build: string;
+  categorized: boolean;
+  runState: string;
+  runStartedAt: string;
+  finishedAt: string | null;
+  now?: string;
+  runUrl?: string;
+  hosts: { host: string; status: string }[];
+  skipped: { host: string; reason: string }[];
+}
+
+async function status(example: string, processes: readonly ProcessInfo[], now: number) {
+  const io = capture();
+  const code = await main(["status", "--root", `examples/${example}`, "--format", "json"], {
+    stdout: io.stdout,
+    stderr: io.stderr,
+    env: { HOME: "/nonexistent-home" },
+    probe: fixedProbe(processes),
+    clock: { now: () => now, monotonicMs: () => 0 },
+    cwd: repo,
+  });
+  expect(io.err()).toBe("");
+  expect(code).toBe(0);
+  return JSON.parse(io.out());
+}
+
+const expectedOf = (example: string): Expected =>
+  JSON.parse(readFileSync(join(repo, "examples", example, "expected.json"), "utf8"));
+
+function hostStatuses(json: { hosts: { host: string; status: string; reason?: string }[] }) {
+  return Object.fromEntries(json.hosts.map((h) => [h.host, h.status]));
+}
+
+describe("bundled examples through atvm status", () => {
+  for (const example of ["flat-run", "categorized-run"]) {
+    it(`R19 ${example}: with no live runner, the most recent run from shell history, every host as expected`, async () => {
+      const expected = expectedOf(example);
+      const now = Date.parse(expected.finishedAt ?? expected.runStartedAt) + 3_600_000;
+      const json = await status(example, [], now);
+      expect(json.build).toBe(expected.build);
+      expect(json.categorized).toBe(expected.categorized);
+      expect(hostStatuses(json)).toEqual({
+        ...Object.fromEntries(expected.hosts.map((h) => [h.host, h.status])),
+        ...Object.fromEntries(expected.skipped.map((h) => [h.host, "SKIPPED"])),
+      });
+      expect(json.state).toBe(expected.runState);
+      if (expected.runUrl !== undefined) expect(json.runUrls).toContain(expected.runUrl);
+    });
+  }
+
+  it("R21 in-progress: a live run-sorry-cypress.py process makes it the live run, RUNNING, with skipped hosts and reasons", async () => {
+    const expected = expectedOf("in-progress");
+    const start = Date.parse(expected.runStartedAt);
+    const processes: ProcessInfo[] = [
+      { pid: 1, ppid: 0, command: "/sbin/init", defunct: false, startedAt: null },
+      {
+        pid: 4242,
+        ppid: 1,
+        command: `python3 ./run-sorry-cypress.py --config_file cypress.atvm-config-gold.ts --build_name ${expected.build}`,
+        defunct: false,
+        startedAt: start,
+      },
+      {
+        pid: 4300,
+        ppid: 4242,
+        command: "npm exec cypress-cloud run --record",
+        defunct: false,
+        startedAt: start + 2000,
+      },
+    ];
+    const json = await status("in-progress", processes, Date.parse(expected.now ?? expected.runStartedAt));
+    expect(json.build).toBe(expected.build);
+    expect(json.state).toBe("RUNNING");
+    expect(hostStatuses(json)).toEqual({
+      ...Object.fromEntries(expected.hosts.map((h) => [h.host, h.status])),
+      ...Object.fromEntries(expected.skipped.map((h) => [h.host, "SKIPPED"])),
+    });
+    const reasons = Object.fromEntries(
+      json.hosts
+        .filter((h: { status: string }) => h.status === "SKIPPED")
+        .map((h: { host: string; reason: string }) => [h.host, h.reason]),
+    );
+    expect(reasons).toEqual(Object.fromEntries(expected.skipped.map((h) => [h.host, h.reason])));
+  });
+});

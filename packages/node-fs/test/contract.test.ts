@@ -1,0 +1,38 @@
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { testArtifactSourceContract, testProcessProbeContract } from "@atvm-watch/testing";
+import { afterAll } from "vitest";
+import { createProcProbe } from "../src/proc.ts";
+import { createNodeFsSource } from "../src/source.ts";
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+function tree(files: Readonly<Record<string, string>>): string {
+  const root = mkdtempSync(join(tmpdir(), "atvm-contract-"));
+  made.push(root);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+testArtifactSourceContract("node-fs", async (files) => {
+  const root = tree(files);
+  return {
+    source: createNodeFsSource({ root }),
+    append: async (path, text) => {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      appendFileSync(join(root, path), text);
+    },
+  };
+});
+
+testProcessProbeContract("proc", async () => ({
+  probe: createProcProbe(),
+  known: { pid: process.pid, commandIncludes: "node" },
+}));

@@ -1,0 +1,114 @@
+import {
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isAtvmError } from "@atvm-watch/engine";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createNodeFsSource } from "../src/source.ts";
+
+let base: string;
+let root: string;
+let extra: string;
+
+async function codeOf(promise: Promise<unknown>): Promise<string | null> {
+  try {
+    await promise;
+    return null;
+  } catch (error) {
+    return isAtvmError(error) ? error.code : `not an AtvmError: ${String(error)}`;
+  }
+}
+
+beforeAll(() => {
+  base = mkdtempSync(join(tmpdir(), "atvm-nodefs-"));
+  root = join(base, "root");
+  extra = join(base, "tmp");
+  mkdirSync(join(root, "cypress/cmcReporter/xml"), { recursive: true });
+  mkdirSync(join(root, "cypress/cmcReporter/logs/atvm41-redhat6.0"), { recursive: true });
+  mkdirSync(extra);
+  writeFileSync(join(root, "cypress/cmcReporter/xml/test-result-0a1b.xml"), "<testsuites/>");
+  writeFileSync(join(root, "cypress/cmcReporter/logs/atvm41-redhat6.0/a.json"), "{}");
+  writeFileSync(join(root, "vm-inventory.md"), "| host |\n");
+  writeFileSync(join(extra, "e2e-0327.log"), "line one\nline two\n");
+  writeFileSync(join(base, "secret.txt"), "outside");
+  symlinkSync(join(base, "secret.txt"), join(extra, "link.log"));
+  utimesSync(join(root, "vm-inventory.md"), new Date(1_700_000_000_000), new Date(1_700_000_000_000));
+});
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+describe("createNodeFsSource", () => {
+  it("lists nested files recursively as sorted POSIX paths relative to the root, with size and mtime", async () => {
+    const source = createNodeFsSource({ root });
+    const all = await source.list("");
+    expect(all.map((e) => e.path)).toEqual([
+      "cypress/cmcReporter/logs/atvm41-redhat6.0/a.json",
+      "cypress/cmcReporter/xml/test-result-0a1b.xml",
+      "vm-inventory.md",
+    ]);
+    expect(all[1]?.sizeBytes).toBe("<testsuites/>".length);
+    expect(all[2]?.mtimeMs).toBe(1_700_000_000_000);
+    expect((await source.list("cypress/cmcReporter/xml")).map((e) => e.path)).toEqual([
+      "cypress/cmcReporter/xml/test-result-0a1b.xml",
+    ]);
+  });
+
+  it("resolves [] for a missing folder and null from stat for a missing file", async () => {
+    const source = createNodeFsSource({ root });
+    expect(await source.list("cypress/nope")).toEqual([]);
+    expect(await source.list("vm-inventory.md/x")).toEqual([]);
+    expect(await source.stat("nope.xml")).toBeNull();
+    expect(await source.stat("cypress")).toBeNull(); // a folder is not an artifact
+  });
+
+  it("reads from a byte offset, bounded by maxBytes, and past the end as empty", async () => {
+    const source = createNodeFsSource({ root, extraRoots: [extra] });
+    const path = `${extra}/e2e-0327.log`;
+    expect(Buffer.from(await source.read(path)).toString()).toBe("line one\nline two\n");
+    expect(Buffer.from(await source.read(path, 9)).toString()).toBe("line two\n");
+    expect(Buffer.from(await source.read(path, 9, 4)).toString()).toBe("line");
+    expect((await source.read(path, 1000)).length).toBe(0);
+  });
+
+  it("rejects ARTIFACT_NOT_FOUND for a missing file", async () => {
+    expect(await codeOf(createNodeFsSource({ root }).read("cypress/missing.xml"))).toBe("ARTIFACT_NOT_FOUND");
+  });
+
+  it("rejects INVALID_PATH for .. escapes and absolute paths outside the root and extra roots", async () => {
+    const source = createNodeFsSource({ root, extraRoots: [extra] });
+    expect(await codeOf(source.read("../secret.txt"))).toBe("INVALID_PATH");
+    expect(await codeOf(source.list("cypress/../../"))).toBe("INVALID_PATH");
+    expect(await codeOf(source.stat(`${base}/secret.txt`))).toBe("INVALID_PATH");
+    expect(await codeOf(source.read(`${extra}/../secret.txt`))).toBe("INVALID_PATH");
+    expect(await codeOf(source.read("/etc/passwd"))).toBe("INVALID_PATH");
+    expect(await codeOf(source.read("a\0b"))).toBe("INVALID_PATH");
+  });
+
+  it("addresses files under an extra root by absolute path and lists them absolute", async () => {
+    const source = createNodeFsSource({ root, extraRoots: [extra] });
+    const entry = await source.stat(`${extra}/e2e-0327.log`);
+    expect(entry).toMatchObject({ path: `${extra}/e2e-0327.log`, sizeBytes: 18 });
+    expect((await source.list(extra)).map((e) => e.path)).toContain(`${extra}/e2e-0327.log`);
+  });
+
+  it("refuses to follow a symlink planted under an extra root (reliability.md §5.1)", async () => {
+    const source = createNodeFsSource({ root, extraRoots: [extra] });
+    expect(await codeOf(source.read(`${extra}/link.log`))).toBe("INVALID_PATH");
+  });
+
+  it("sees a file shrink (truncation) through stat", async () => {
+    const source = createNodeFsSource({ root, extraRoots: [extra] });
+    const path = join(extra, "shrink.log");
+    writeFileSync(path, "0123456789");
+    expect((await source.stat(path))?.sizeBytes).toBe(10);
+    truncateSync(path, 3);
+    expect((await source.stat(path))?.sizeBytes).toBe(3);
+    expect(Buffer.from(await source.read(path, 5)).toString()).toBe("");
+  });
+});
