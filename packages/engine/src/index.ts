@@ -20,6 +20,7 @@ export type {
 } from "./domain.ts";
 export { RUN_STATES } from "./domain.ts";
 export { AtvmError, type AtvmErrorCode, isAtvmError } from "./errors.ts";
+export * from "./locate.ts";
 export * from "./machine.ts";
 export type {
   ArtifactEntry,
@@ -37,4 +38,3 @@ export type {
 export * from "./reconstruct.ts";
 export * from "./scope.ts";
 export * from "./timing.ts";
-export * from "./locate.ts";
