@@ -8,31 +8,9 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { DEFAULT_TEST_FLOWS } from "../../packages/status/src/flows.ts";
 
-const STEPS = [
-  "Verifying set up",
-  "Power on and obtain ip address and host name",
-  "Uninstall CMC if still exists",
-  "Setting up disk on the host",
-  "Copy CMC install command from GUI",
-  "Install CMC",
-  "Create migration session",
-  "Tracking Changes",
-  "Trigger cmotion and do I/O test before actual cutover",
-  "Verify data for cmotion",
-  "Trigger revert cmotion and do I/O test before and during cmotion",
-  "Verify data for revert cmotion",
-  "Trigger cmotion again",
-  "Finalize cutover",
-  "Create migration report",
-  "Delete migration session",
-  "Verify local destination disk",
-  "Remove enabled FC integration",
-  "Remove host and volumes",
-  "Uninstall CMC",
-  "Clean up iSCSI targets",
-  "Power off",
-];
+const STEPS = DEFAULT_TEST_FLOWS["cmc-e2e"] as readonly string[];
 const DISTROS = ["redhat9.7", "ubuntu24.04", "debian12.0", "suse15.5", "oracle8.9", "centos7.9", "w2k25"];
 
 /** A pseudo-random generator seeded per corpus, so corpora are reproducible. */

@@ -200,9 +200,11 @@ export function resolveScope(input: ScopeInput): Scope {
   let hosts: string[];
   let source: Scope["source"];
   if (input.generatedSpecs !== undefined && input.generatedSpecs.length > 0) {
+    // A folder listing is in byte order (atvm19 before atvm9); hosts read best in natural order.
     const fromSpecs = input.generatedSpecs
       .map((spec) => hostFromSpec(spec, known.length > 0 ? known : undefined))
-      .filter((host): host is string => host !== null);
+      .filter((host): host is string => host !== null)
+      .sort(naturalCompare);
     hosts = unique([...fromSpecs, ...(input.specPatternHosts ?? [])]);
     source = "generated-specs";
   } else if (input.specPatternHosts !== undefined && input.specPatternHosts.length > 0) {
@@ -303,4 +305,23 @@ function splitList(values: readonly string[]): string[] {
     .flatMap((v) => v.split(","))
     .map((v) => v.trim())
     .filter((v) => v.length > 0);
+}
+
+/**
+ * Orders host names naturally: digit runs compare as numbers, so `atvm9-…` sorts before
+ * `atvm19-…`. Ties fall back to plain code-unit order, so the order is total and stable.
+ */
+export function naturalCompare(a: string, b: string): number {
+  const pa = a.match(/\d+|\D+/g) ?? [];
+  const pb = b.match(/\d+|\D+/g) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i] as string;
+    const y = pb[i] as string;
+    if (x === y) continue;
+    const nx = /^\d/.test(x) && /^\d/.test(y);
+    if (nx && Number(x) !== Number(y)) return Number(x) - Number(y);
+    return x < y ? -1 : 1;
+  }
+  if (pa.length !== pb.length) return pa.length - pb.length;
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -24,7 +24,8 @@ export interface TimingInput {
  * TIMING of a run.
  * - `startedAt` = `runStartMs`, else the earliest host `startedAt` (R6).
  * - Complete: `finishedAt` = `endedAt` (else the latest host `finishedAt`), `totalMs` = end − start.
- *   Running: `elapsedMs` = `now` − start (R6).
+ *   Running: `elapsedMs` = `now` − start (R6). Stopped (TERMINATED): `elapsedMs` runs to the latest
+ *   host start or end seen, not to `now`, so a dead run's elapsed time does not keep growing.
  * - `quickest`/`longest`/`averageMs` over PASS/FAIL hosts that have a `durationMs` (R7); ties go
  *   to the host listed first; the average is rounded to whole ms.
  * - ETA (R9) is for the whole remaining run, never the current host only:
@@ -46,7 +47,10 @@ export function computeTiming(input: TimingInput): Timing {
     finishedAt = input.endedAt ?? (ends.length > 0 ? Math.max(...ends) : null);
   }
   const totalMs = startedAt !== null && finishedAt !== null ? Math.max(0, finishedAt - startedAt) : null;
-  const elapsedMs = !input.complete && startedAt !== null ? Math.max(0, input.now - startedAt) : null;
+  // A stopped run's clock stops at its last evidence: `now` would keep growing for a dead run.
+  const evidence = hosts.flatMap((h) => [h.startedAt, h.finishedAt]).filter(isTime);
+  const until = input.progress === "stopped" && evidence.length > 0 ? Math.max(...evidence) : input.now;
+  const elapsedMs = !input.complete && startedAt !== null ? Math.max(0, until - startedAt) : null;
 
   const completed: HostDuration[] = [];
   for (const h of hosts) {

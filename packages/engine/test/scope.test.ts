@@ -4,6 +4,7 @@ import {
   blacklistReason,
   checkExplicitHosts,
   DEFAULT_BLACKLIST,
+  naturalCompare,
   parseBlacklist,
   resolveScope,
   selectorFromInvocation,
@@ -210,5 +211,27 @@ describe("selectorFromInvocation", () => {
       randomize: 3,
       specifyVms: ["atvm9-redhat9.7", "atvm7-ubuntu24.04"],
     });
+  });
+});
+
+describe("scope order", () => {
+  it("R10 lists hosts from generated specs in natural order, not folder byte order", () => {
+    const scope = resolveScope({
+      generatedSpecs: [
+        "cypress/e2e/generated/atvm19-redhat9.7.cy.ts",
+        "cypress/e2e/generated/atvm113-debian9.0.0.cy.ts",
+        "cypress/e2e/generated/atvm9-redhat9.7.cy.ts",
+      ],
+    });
+    expect(scope.hosts).toEqual(["atvm9-redhat9.7", "atvm19-redhat9.7", "atvm113-debian9.0.0"]);
+  });
+  it("naturalCompare is a total order that compares digit runs as numbers", () => {
+    expect(["atvm10-a", "atvm9-a", "atvm9-a1", "atvm9-a"].sort(naturalCompare)).toEqual([
+      "atvm9-a",
+      "atvm9-a",
+      "atvm9-a1",
+      "atvm10-a",
+    ]);
+    expect(naturalCompare("atvm007-x", "atvm7-x")).not.toBe(0);
   });
 });

@@ -141,3 +141,30 @@ describe("computeTiming", () => {
     expect(stopped.etaReason).toContain("stopped");
   });
 });
+
+describe("stopped runs", () => {
+  it("R6 a stopped run's elapsed time ends at its last evidence, not at now", () => {
+    const start = Date.UTC(2026, 2, 28, 6, 0, 0);
+    const timing = computeTiming({
+      hosts: [
+        {
+          host: "atvm1-debian9.5.0",
+          status: "PASS",
+          startedAt: start,
+          finishedAt: start + 40 * 60_000,
+          durationMs: 40 * 60_000,
+          evidence: [],
+        },
+        { host: "atvm2-debian9.6.0", status: "RUNNING", startedAt: start + 41 * 60_000, evidence: [] },
+        { host: "atvm3-debian9.7.0", status: "NOT STARTED", evidence: [] },
+      ],
+      now: start + 30 * 24 * 3_600_000,
+      runStartMs: start,
+      complete: false,
+      endedAt: null,
+      progress: "stopped",
+    });
+    expect(timing.elapsedMs).toBe(41 * 60_000);
+    expect(timing.eta).toBeNull();
+  });
+});
