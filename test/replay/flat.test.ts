@@ -13,12 +13,8 @@ import { FLAT, FLAT_BUILD, flatRun, HOSTILE_CUTS, REP_BUILD, reportersRun } from
 
 const expected = expectedExample("flat-run");
 
-/**
- * The flat-run scenarios use a 60-min R1 grace instead of the default 5 min: with the default, the
- * machine stops the runner in the middle of atvm21's re-queued 50-min spec (an engine bug, proved
- * by the `it.fails` test "R1 D1 … re-queued spec" below). Everything else is the default policy.
- */
-const FLAT_POLICY: MachinePolicy = { ...DEFAULT_MACHINE_POLICY, runnerExitGraceMs: 60 * 60_000 };
+/** The flat-run scenarios run with the default policy. */
+const FLAT_POLICY: MachinePolicy = DEFAULT_MACHINE_POLICY;
 
 /** Consecutive duplicates removed: the sequence of states a run went through. */
 function sequence(values: readonly string[]): string[] {
@@ -250,16 +246,11 @@ describe("replay: flat-run runner hangs after upload (R1, R30, D9)", () => {
     ]);
   });
 
-  // ENGINE BUG (R1, D1): packages/engine/src/machine-evidence.ts:65-75 `isRunnerHangAfterUpload`
-  // treats the run as "hung after upload" as soon as every host has *a* result and a run URL was
-  // seen — but cypress-cloud prints `🎥 Run URL:` at the START of the run (flat-run log line 5), and
-  // atvm21's first-attempt FAIL counts as final while its re-queued spec is running
-  // (packages/engine/src/reconstruct.ts:650 keeps the older FAIL although the runner log shows the
-  // spec started again). With the default 5-min grace the machine emits `terminate-runner` at
-  // 11:05, in the middle of a 50-min spec, with the Cypress child alive (not defunct) and neither
-  // the check-xml-files XML nor the footer seen. The snapshot itself says so: progressReasons
-  // "runner alive; 6 of 6 hosts final", not "results final; runner still alive".
-  it.fails("R1 D1 the default policy never stops a runner whose Cypress child is alive and still running a re-queued spec", async () => {
+  // Regression (found by this replay): cypress-cloud prints `🎥 Run URL:` at the START of the run and
+  // atvm21's re-queued spec runs while every host already has an earlier result. R1 now needs the
+  // end confirmed (check-xml-files XML or footer), and a host whose spec started again after its last
+  // result is RUNNING, so the runner is never stopped mid-spec.
+  it("R1 D1 the default policy never stops a runner whose Cypress child is alive and still running a re-queued spec", async () => {
     const run = await replayTimeline(flatRun());
     expect(effectsOf(run.effects, "terminate-runner")).toEqual([]);
     expect(run.posts.map((p) => p.step)).toEqual([FLAT.runnerExited]);

@@ -179,6 +179,13 @@ export interface Snapshot {
   /** Human reasons behind `progress` (for D8 logs and `UNKNOWN` notes). */
   readonly progressReasons: readonly string[];
   /**
+   * Final reporter artifacts confirm the end (D1): a same-run `check-xml-files.ts` XML after the last
+   * result or the runner's `(Run Finished)` / `Cloud Run Finished` footer; for categorized runs every
+   * batch finished. Absent (older snapshots, hand-built ones) means not confirmed. R1 needs it: a run
+   * URL alone is printed at the start of a cypress-cloud run and proves nothing about the end.
+   */
+  readonly endConfirmed?: boolean;
+  /**
    * The run state this snapshot alone implies (D2): RUNNING, COMPLETED, FAILED, TERMINATED or UNKNOWN.
    * The state machine refines it with history (CANCELLED, HUNG, R1).
    */

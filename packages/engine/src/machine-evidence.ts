@@ -58,14 +58,18 @@ export function resultsFinal(snapshot: Snapshot): boolean {
 }
 
 /**
- * R1: results are final, the run is still live (progress `running`, runner or child alive), and the
- * cloud run URL is recorded or a defunct child shows the upload ended. Categorized runs also need every
+ * R1: results are final, final reporter artifacts confirm the end (`snapshot.endConfirmed`), the run
+ * is still live (progress `running`, runner or child alive), and the cloud run URL is recorded or a
+ * defunct child shows the upload ended. Categorized runs also need every
  * batch FINISHED (one finished batch never ends the run, W5).
  */
 export function isRunnerHangAfterUpload(snapshot: Snapshot): boolean {
   if (snapshot.progress !== "running" && snapshot.progress !== "finished") return false;
   if (!processesAlive(snapshot.activity)) return false;
   if (!resultsFinal(snapshot)) return false;
+  // Results alone are not enough: cypress-cloud prints the run URL at the start, and a re-queued
+  // spec can be running while every host already has an earlier result (replay: flat-run 10:40).
+  if (snapshot.endConfirmed !== true) return false;
   if (
     snapshot.categorized &&
     !(snapshot.batches.length > 0 && snapshot.batches.every((b) => b.state === "FINISHED"))

@@ -340,6 +340,7 @@ export function reconstruct(
     at: options.now,
     progress: decision.progress,
     progressReasons: decision.reasons,
+    endConfirmed,
     state: decision.state,
     hosts: entries,
     batches,
@@ -646,7 +647,25 @@ function evaluateHost(
     ...(a.durationMs === null ? {} : { durationMs: a.durationMs }),
   });
 
-  // 1. A parsed same-run result (W7, R11, R27).
+  // 1. A parsed same-run result (W7, R11, R27) — unless the runner log shows the host's spec
+  // started again after the log's last result for it: a re-run is in progress, and the parsed
+  // result is the earlier attempt's (W7: keep the real running state).
+  const earlierLogResult = facts.lastResult.get(host);
+  const rerunning =
+    facts.runningHost === host &&
+    earlierLogResult !== undefined &&
+    earlierLogResult.pos < (facts.lastStarted.get(host) ?? -1);
+  if (rerunning && used !== undefined && (used.verdict === "pass" || used.verdict === "fail")) {
+    live.addNote(
+      `${host} is running again (re-run); its previous attempt ended ${used.verdict === "pass" ? "PASS" : "FAIL"}`,
+    );
+    return {
+      status: "RUNNING",
+      evidence: unique([...evidence, ...(facts.logFile === null ? [] : [facts.logFile])]),
+      time: used.time,
+      hasEvidence: true,
+    };
+  }
   if (used !== undefined && (used.verdict === "pass" || used.verdict === "fail")) {
     const base = { evidence, time: used.time, hasEvidence: true, ...times(used) };
     if (used.verdict === "pass") return { status: "PASS", ...base };

@@ -113,6 +113,42 @@ describe("host status", () => {
     expect(snapshot.state).toBe("RUNNING");
   });
 
+  it("W7 R11 a host whose spec started again after its last result is RUNNING (re-run), not its earlier result", () => {
+    const log = runnerLog()
+      .specStarted(A, 1, 3)
+      .specResult(A, { failed: 1, passed: 0 })
+      .specStarted(B, 2, 3)
+      .specResult(B)
+      .specStarted(A, 3, 3);
+    const observations = [
+      ...log.observations,
+      failed(A, at("08:00"), min(5), { step: 2, message: "no IP" }),
+      passed(B, at("08:10"), min(30)),
+    ];
+    const rerun = run(scopeOf([A, B]), observations, { activity: ALIVE });
+    expect(host(rerun, A).status).toBe("RUNNING");
+    expect(rerun.endConfirmed).toBe(false);
+    expect(rerun.notes.some((n) => n.includes(`${A} is running again`))).toBe(true);
+    // Once the re-run's own result is logged, its parsed result counts again.
+    const done = run(
+      scopeOf([A, B]),
+      [
+        ...runnerLog()
+          .specStarted(A, 1, 3)
+          .specResult(A, { failed: 1 })
+          .specStarted(B, 2, 3)
+          .specResult(B)
+          .specStarted(A, 3, 3)
+          .specResult(A).observations,
+        failed(A, at("08:00"), min(5), { step: 2, message: "no IP" }),
+        passed(B, at("08:10"), min(30)),
+        passed(A, at("08:45"), min(40)),
+      ],
+      { activity: ALIVE },
+    );
+    expect(host(done, A).status).toBe("PASS");
+  });
+
   it("R11 a check-xml-files.ts bookkeeping XML is never a host result", () => {
     const snapshot = run(scopeOf([A]), [bookkeeping(at("10:00"), { failedHosts: [A], passed: false })], {
       activity: GONE,

@@ -96,6 +96,10 @@ export function buildSnapshot(input: SnapshotInput = {}): Snapshot {
     at: 0,
     progress,
     progressReasons: [],
+    // Hand-built snapshots whose in-scope hosts are all final count as confirmed unless told otherwise.
+    endConfirmed:
+      hosts.some((h) => h.status !== "SKIPPED") &&
+      hosts.every((h) => h.status === "PASS" || h.status === "FAIL" || h.status === "SKIPPED"),
     state: impliedState(progress, hosts),
     hosts,
     batches: [],
