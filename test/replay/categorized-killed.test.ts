@@ -103,14 +103,10 @@ describe("replay: categorized run, 3 batches (examples/categorized-run)", () => 
     expect(JSON.stringify(again.effects)).toBe(JSON.stringify(run.effects));
   });
 
-  // ENGINE BUG (W5, D9): packages/engine/src/machine.ts:480-483 (`onCategorizedSnapshot`) creates a
-  // batch scope for every `snapshot.batches[]` entry, including the *predicted* NOT STARTED batches
-  // reconstruction names after a distro group (`ubuntu`, `debian`; reconstruct-batches.ts:171)
-  // before their child build id is known. Those phantom scopes never finish; when the runner exits
-  // they are closed UNKNOWN (machine.ts, `case "complete"` of onCategorizedSnapshot) with
-  // "left for operator review" errors, the parent closes UNKNOWN and `exit.needsReview` is true for a
-  // run whose three real batches all finished and were posted.
-  it.fails("W5 D9 a finished categorized run exits with exactly its three batch scopes, parent FAILED, no review", () => {
+  // Regression (found by this replay): predicted NOT STARTED batches, named after a distro group
+  // before their child build id is known, used to get scopes that never finished and closed the
+  // run UNKNOWN. Now only batches that started get a scope.
+  it("W5 D9 a finished categorized run exits with exactly its three batch scopes, parent FAILED, no review", () => {
     const exit = effectsOf(run.effects, "exit");
     expect(exit).toEqual([
       {
@@ -122,11 +118,9 @@ describe("replay: categorized run, 3 batches (examples/categorized-run)", () => 
     ]);
   });
 
-  // ENGINE BUG (W5, R30): packages/engine/src/machine-evidence.ts:139 (`batchSnapshot` spreads the
-  // whole run's snapshot, `runUrls` included) and machine.ts:521 (`own.runUrls` is that list) make
-  // each batch post carry every earlier batch's Currents URL too: the ubuntu post lists the redhat
-  // run, the suse post all three. expected.json gives each batch its own runUrl.
-  it.fails("W5 R30 each batch post carries only its own batch's run URL", () => {
+  // Regression (found by this replay): each batch post used to carry every earlier batch's URL.
+  // Now a batch's own URL is the one printed inside its log segment (BatchEntry.runUrl).
+  it("W5 R30 each batch post carries only its own batch's run URL", () => {
     for (const post of run.posts) {
       const batch = cat.batches?.find((b) => b.childBuild === post.scope);
       expect(post.snapshot.runUrls, post.scope).toEqual([batch?.runUrl]);

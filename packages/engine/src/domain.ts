@@ -99,6 +99,8 @@ export interface BatchEntry {
   readonly startedAt?: EpochMs;
   /** The batch finalization timestamp (R33). */
   readonly finishedAt?: EpochMs;
+  /** The batch's own cloud (Currents) run URL: the last one the runner printed inside its log segment (R30). */
+  readonly runUrl?: string;
   /** `true` when any host of the batch failed. */
   readonly failed: boolean;
 }

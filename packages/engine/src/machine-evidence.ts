@@ -146,6 +146,8 @@ export function batchSnapshot(snapshot: Snapshot, batchId: string): Snapshot | n
     state: finished ? (batch.failed ? "FAILED" : "COMPLETED") : "RUNNING",
     hosts,
     batches: [batch],
+    // A batch post names its own run only (W5, R30); never an earlier batch's URL.
+    runUrls: batch.runUrl !== undefined ? [batch.runUrl] : [],
     timing: batchTiming(
       batch,
       hosts.filter((h) => h.status !== "SKIPPED"),

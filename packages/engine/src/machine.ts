@@ -479,6 +479,9 @@ function onCategorizedSnapshot(
   const s = ctx.s;
   for (const batch of snapshot.batches) {
     let scope = findScope(s, batch.id);
+    // A predicted batch (NOT STARTED, named after a distro group before its child build id is known)
+    // gets no scope: it would never finish and would close the run UNKNOWN (W5; found by replay).
+    if (scope === undefined && batch.state === "NOT STARTED") continue;
     if (scope === undefined) {
       scope = newScope(batch.id, ctx.at);
       s.scopes.push(scope);
@@ -518,7 +521,8 @@ function onCategorizedSnapshot(
     }
     const own = batchSnapshot(snapshot, batch.id);
     if (own === null) continue;
-    const urls = own.runUrls.length > 0 ? own.runUrls : s.runUrls.slice(-1);
+    // Without a URL of its own, fall back to the persisted one only when the run has just one (R30).
+    const urls = own.runUrls.length > 0 ? own.runUrls : s.runUrls.length === 1 ? s.runUrls : [];
     const to = batch.failed ? "FAILED" : "COMPLETED";
     completeScope(ctx, scope, to, freeze(ctx, own, urls), `batch ${batch.id} finished (W5)`);
   }

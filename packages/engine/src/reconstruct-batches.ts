@@ -81,7 +81,15 @@ export function reconstructBatches(input: BatchInput): BatchReconstruction {
   const recs: Rec[] = [];
   const byId = new Map<string, Rec>();
   const create = (id: string, label: string | null, logPos: number | null, predicted = false): Rec => {
-    const rec: Rec = { id, label, logPos, finishedByLog: false, finalizationAt: null, predicted };
+    const rec: Rec = {
+      id,
+      label,
+      logPos,
+      finishedByLog: false,
+      finalizationAt: null,
+      predicted,
+      runUrl: null,
+    };
     recs.push(rec);
     byId.set(id, rec);
     return rec;
@@ -105,6 +113,10 @@ export function reconstructBatches(input: BatchInput): BatchReconstruction {
         if (current === rec) current = null;
         break;
       }
+      case "run-url":
+        // The cloud run URL printed inside a batch's segment is that batch's own run (R30, W5).
+        if (current !== null) current.runUrl = obs.url;
+        break;
       case "spec-started":
       case "spec-result":
       case "test-failed":
@@ -208,6 +220,7 @@ export function reconstructBatches(input: BatchInput): BatchReconstruction {
       state,
       ...(starts.length > 0 ? { startedAt: Math.min(...starts) } : {}),
       ...(finishedAt !== null ? { finishedAt } : {}),
+      ...(rec.runUrl !== null ? { runUrl: rec.runUrl } : {}),
       failed: hosts.some((h) => h.status === "FAIL"),
     };
   });
@@ -224,6 +237,7 @@ interface Rec {
   finalizationAt: EpochMs | null;
   finalizedWithoutTime?: boolean;
   readonly predicted: boolean;
+  runUrl: string | null;
 }
 
 function isFinished(rec: Rec): boolean {
