@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ProcessInfo } from "@atvm-watch/engine";
+import { parseStatusJson } from "@atvm-watch/status";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/main.ts";
 import { capture, fixedProbe } from "./fixture.ts";
@@ -33,7 +34,11 @@ async function status(example: string, processes: readonly ProcessInfo[], now: n
   });
   expect(io.err()).toBe("");
   expect(code).toBe(0);
-  return JSON.parse(io.out());
+  const json = JSON.parse(io.out());
+  // Every document the CLI prints satisfies the published atvm.status.v1 contract.
+  const checked = parseStatusJson(json);
+  expect(checked.ok ? [] : checked.problems).toEqual([]);
+  return json;
 }
 
 const expectedOf = (example: string): Expected =>

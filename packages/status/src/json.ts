@@ -50,6 +50,8 @@ export interface StatusJsonBatchV1 {
   readonly state: BatchState;
   readonly startedAt?: string;
   readonly finishedAt?: string;
+  /** The batch's own cloud (Currents) run URL, when the runner printed one inside the batch (R30). */
+  readonly runUrl?: string;
   readonly failed: boolean;
 }
 
@@ -219,6 +221,7 @@ export function toStatusJson(snapshot: Snapshot, options: RenderOptions): Status
         state: b.state,
         ...(startedAt !== null ? { startedAt } : {}),
         ...(finishedAt !== null ? { finishedAt } : {}),
+        ...(b.runUrl !== undefined ? { runUrl: b.runUrl } : {}),
         failed: b.failed,
       };
     }),

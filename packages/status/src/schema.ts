@@ -77,6 +77,7 @@ const schema: z.ZodType<StatusJsonV1> = z
         state: z.enum(["NOT STARTED", "RUNNING", "FINISHED"]),
         startedAt: optional(isoTime),
         finishedAt: optional(isoTime),
+        runUrl: optional(z.string()),
         failed: z.boolean(),
       }),
     ),
