@@ -47,9 +47,27 @@ const ODD_CHARS = /[\uFFFD\u0001-\u0008\u000B\u000C\u000E-\u001A\u001C-\u001F]/g
  *   lossless, i.e. the content is ASCII; otherwise → `binary`;
  * - only whitespace → `empty`;
  * - a NUL character anywhere, or more than 10% replacement/control characters in the first 4 KiB → `binary`.
- * Never throws.
+ * It is {@link prepareTextInput} then {@link textContentIssue}. Never throws.
  */
 export function checkTextInput(text: string, meta: ArtifactMeta, maxBytes: number, what: string): TextInput {
+  const prepared = prepareTextInput(text, meta, maxBytes, what);
+  if (!prepared.ok) return prepared;
+  const bad = textContentIssue(prepared.text, meta, what);
+  return bad === null ? prepared : { ok: false, issue: bad };
+}
+
+/**
+ * The constant-time part of {@link checkTextInput}: size (`too-large`), byte-order mark, UTF-16
+ * (`binary` when not decoded losslessly) and `empty`. A parser that can prove the content checks
+ * pass (e.g. from `JSON.parse` accepting the text) runs {@link textContentIssue} only when it
+ * cannot. Never throws.
+ */
+export function prepareTextInput(
+  text: string,
+  meta: ArtifactMeta,
+  maxBytes: number,
+  what: string,
+): TextInput {
   const size = Math.max(text.length, meta.sizeBytes ?? 0);
   if (size > maxBytes) {
     return fail(meta, "too-large", `${what} is ${size} bytes, over the ${maxBytes}-byte bound; not parsed`);
@@ -70,20 +88,30 @@ export function checkTextInput(text: string, meta: ArtifactMeta, maxBytes: numbe
   if (!/\S/.test(body)) {
     return fail(meta, "empty", `${what} is empty (${text.length} characters, all whitespace)`);
   }
+  return { ok: true, text: body };
+}
+
+/**
+ * The scanning part of {@link checkTextInput}, on the text {@link prepareTextInput} returned: a NUL
+ * character anywhere, or more than 10% replacement/control characters (U+FFFD and C0 controls other
+ * than tab, LF, CR and ESC) in the first 4 KiB → a `binary` issue; `null` when the text passes.
+ * Never throws.
+ */
+export function textContentIssue(body: string, meta: ArtifactMeta, what: string): ParseIssue | null {
   const nul = body.indexOf("\u0000");
-  if (nul >= 0) return fail(meta, "binary", `${what} holds a NUL character at offset ${nul}; not text`);
+  if (nul >= 0) return issue(meta, "binary", `${what} holds a NUL character at offset ${nul}; not text`);
   const sample = body.length > SAMPLE_CHARS ? body.slice(0, SAMPLE_CHARS) : body;
   if (ODD_CHAR.test(sample)) {
     const odd = sample.match(ODD_CHARS)?.length ?? 0;
     if (odd * 10 > sample.length) {
-      return fail(
+      return issue(
         meta,
         "binary",
         `${what} is not text: ${odd} of its first ${sample.length} characters are undecodable or control characters`,
       );
     }
   }
-  return { ok: true, text: body };
+  return null;
 }
 
 function fail(meta: ArtifactMeta, kind: ParseIssueKind, problem: string): TextInput {

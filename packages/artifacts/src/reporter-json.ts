@@ -4,8 +4,11 @@
  * Auto-detects three shapes:
  * - mochawesome 6–8 (`{stats, results[], meta}`, peers.md §4.2): suites nest in `suites[]`,
  *   tests carry `state` (`passed`/`failed`/`pending`, absent when skipped), failed hooks sit in
- *   `beforeHooks`/`afterHooks`; unknown fields are ignored and each field is validated on its own
- *   (zod, `.catch`), so a version's extra or missing fields do not reject the report.
+ *   `beforeHooks`/`afterHooks`. zod checks the outer document (`stats`, `results[]`); the suite and
+ *   test trees are walked by hand-written guards that read only the fields kept (title, fullTitle,
+ *   state/pass/fail, duration, timedOut, isHook, err.message/estack/name, file/fullFile) as own
+ *   properties, without copying. Unknown fields are ignored and each kept field is checked on its
+ *   own (a wrong type reads as absent), so a version's extra or missing fields do not reject the report.
  * - mocha `json` (`{stats, tests[], pending[], failures[], passes[]}`, mocha 10–12).
  * - mocha `json-stream` (one JSON array per line: `["start",{total}]`, `["pass",{…}]`,
  *   `["fail",{…, err, stack}]`, `["end",{stats}]`); lines that are not events are skipped.
@@ -15,7 +18,6 @@ import { z } from "zod";
 import { findHost, hostFromSpec } from "./hosts.ts";
 import {
   capText,
-  checkTextInput,
   cleanText,
   countTestcases,
   DEFAULT_MAX_ARTIFACT_BYTES,
@@ -27,7 +29,9 @@ import {
   issue,
   isTimeoutMessage,
   parseHookTitle,
+  prepareTextInput,
   reporterPathSegment,
+  textContentIssue,
 } from "./reporter-common.ts";
 import { parseStepTitle, parseUtcTimestamp } from "./text.ts";
 import type {
@@ -127,7 +131,8 @@ function parseUnsafe(
   meta: ArtifactMeta,
   options: ReporterJsonOptions,
 ): ParseResult<HostResultObservation> {
-  const input = checkTextInput(text, meta, options.maxBytes ?? DEFAULT_MAX_ARTIFACT_BYTES, "reporter JSON");
+  const what = "reporter JSON";
+  const input = prepareTextInput(text, meta, options.maxBytes ?? DEFAULT_MAX_ARTIFACT_BYTES, what);
   if (!input.ok) return { observations: [], issues: [input.issue] };
   const limits: Limits = {
     maxDepth: options.maxDepth ?? 64,
@@ -137,12 +142,18 @@ function parseUnsafe(
   const issues: ParseIssue[] = [];
   let report: Report | null;
   if (body.startsWith("[")) {
+    const binary = textContentIssue(input.text, meta, what);
+    if (binary !== null) return { observations: [], issues: [binary] };
     report = readJsonStream(body, meta, limits, issues);
   } else {
+    // The content checks (NUL, control characters) run after JSON.parse, and only when its
+    // success does not already prove them: the outcome is the same, the common case is cheaper.
     let doc: unknown;
     try {
       doc = JSON.parse(body);
     } catch (cause) {
+      const binary = textContentIssue(input.text, meta, what);
+      if (binary !== null) return { observations: [], issues: [binary] };
       const message = cause instanceof Error ? cause.message : String(cause);
       const truncated =
         body.startsWith("{") && (!body.endsWith("}") || /end of (JSON )?input|unterminated/i.test(message));
@@ -159,64 +170,47 @@ function parseUnsafe(
         ],
       };
     }
+    if (!parsedJsonIsText(input.text, body)) {
+      const binary = textContentIssue(input.text, meta, what);
+      if (binary !== null) return { observations: [], issues: [binary] };
+    }
     report = readDocument(doc, meta, limits, issues);
   }
   if (report === null) return { observations: [], issues };
   return { observations: toObservations(report, meta, issues), issues };
 }
 
+/**
+ * `true` when `text`, whose `trim()` (`trimmed`) `JSON.parse` accepted, surely passes
+ * `textContentIssue`. JSON allows no raw control character (U+0000–U+001F) inside strings, and
+ * only space, tab, LF and CR between tokens; so of the characters that check counts, only U+FFFD
+ * (inside strings) and VT/FF (in the whitespace `trim()` removed) can be present. Without those,
+ * the check would find nothing; with them the caller runs it.
+ */
+function parsedJsonIsText(text: string, trimmed: string): boolean {
+  if (text.indexOf("\uFFFD") >= 0) return false;
+  return text.length === trimmed.length || (text.indexOf("\u000B") < 0 && text.indexOf("\u000C") < 0);
+}
+
 // --- shapes ------------------------------------------------------------------------------------
+//
+// zod owns the outer document: `Stats` reads every report's `stats` (start/end stamps, duration,
+// counts), and `Mochawesome`/`MochaJson` define the top-level shape — a hand check accepts exactly
+// what they accept (`stats` an object, `results` an array) and zod runs only when it fails, to
+// judge and explain the rest in the `invalid` issue. The suite and test trees — most of a
+// report's bytes — are read by the guards below, which read only the fields kept, with
+// own-property reads, and never copy or merge a parsed object. Each field is read on its own: a
+// missing or wrongly typed field reads as absent (what zod's per-field `.catch` gave), so version
+// drift never rejects a report.
 
-const Str = z.string().optional().catch(undefined);
 const Num = z.number().nullish().catch(null);
-const Bool = z.boolean().optional().catch(undefined);
 const Stamp = z.union([z.string(), z.number()]).nullish().catch(null);
-
-const ErrShape = z
-  .object({ message: Str, estack: Str, stack: Str, diff: z.string().nullish().catch(null), name: Str })
-  .catch({});
-
-/** A mochawesome test or hook (utils.js `cleanTest`, mochawesome 6–8). */
-const MwTest = z.object({
-  title: Str,
-  fullTitle: Str,
-  state: z.string().nullish().catch(null),
-  duration: Num,
-  timedOut: Bool,
-  pass: Bool,
-  fail: Bool,
-  pending: Bool,
-  skipped: Bool,
-  isHook: Bool,
-  err: ErrShape.optional(),
-});
-
-/** A mochawesome suite (utils.js `cleanSuite`); `suites` is read level by level with a depth bound. */
-const MwSuite = z.object({
-  title: Str,
-  file: Str,
-  fullFile: Str,
-  tests: z.array(z.unknown()).catch([]),
-  beforeHooks: z.array(z.unknown()).catch([]),
-  afterHooks: z.array(z.unknown()).catch([]),
-  suites: z.array(z.unknown()).catch([]),
-});
 
 const Stats = z
   .object({ start: Stamp, end: Stamp, duration: Num, tests: Num, testsRegistered: Num })
   .catch({ start: null, end: null, duration: null, tests: null, testsRegistered: null });
 
 const Mochawesome = z.object({ stats: z.record(z.string(), z.unknown()), results: z.array(z.unknown()) });
-
-/** A mocha `json` / `json-stream` test (mocha reporters' `clean`). `err` is an object (json) or a message (json-stream). */
-const MochaTest = z.object({
-  title: Str,
-  fullTitle: Str,
-  file: Str,
-  duration: Num,
-  err: z.union([z.string(), ErrShape]).optional().catch(undefined),
-  stack: z.string().nullish().catch(null),
-});
 
 const MochaJson = z.object({
   stats: z.record(z.string(), z.unknown()),
@@ -226,8 +220,57 @@ const MochaJson = z.object({
   passes: z.array(z.unknown()).catch([]),
 });
 
-function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+type JsonObject = Readonly<Record<string, unknown>>;
+
+/** A JSON object: not `null`, not an array (what `z.object` accepts). */
+function isRecord(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `o[key]` when `o` owns it; never read through the prototype chain. */
+function own(o: JsonObject, key: string): unknown {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
+/** An own string field; anything else reads as absent. */
+function ownString(o: JsonObject, key: string): string | undefined {
+  const v = own(o, key);
+  return typeof v === "string" ? v : undefined;
+}
+
+/** An own finite number field; anything else reads as `null`. */
+function ownNumber(o: JsonObject, key: string): number | null {
+  const v = own(o, key);
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
+
+/** `true` only when the own field is the boolean `true`. */
+function ownTrue(o: JsonObject, key: string): boolean {
+  return own(o, key) === true;
+}
+
+const NONE: readonly unknown[] = [];
+
+/** An own array field as is (not copied); anything else reads as empty. */
+function ownList(o: JsonObject, key: string): readonly unknown[] {
+  const v = own(o, key);
+  return Array.isArray(v) ? v : NONE;
+}
+
+/** The parts of a reporter error kept for a failure: message, stack text and error name. */
+interface ErrText {
+  readonly message: string | undefined;
+  readonly stack: string | undefined | null;
+  readonly type: string | undefined;
+}
+
+const NO_ERR: ErrText = { message: undefined, stack: undefined, type: undefined };
+
+function summarize(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+    .join("; ");
 }
 
 function readDocument(doc: unknown, meta: ArtifactMeta, limits: Limits, issues: ParseIssue[]): Report | null {
@@ -236,6 +279,11 @@ function readDocument(doc: unknown, meta: ArtifactMeta, limits: Limits, issues: 
     return null;
   }
   if (Object.hasOwn(doc, "results")) {
+    // The usual case is checked by hand; zod (`Mochawesome`) judges — and explains — the rest.
+    const stats = own(doc, "stats");
+    const results = own(doc, "results");
+    if (isRecord(stats) && Array.isArray(results))
+      return readMochawesome(stats, results, meta, limits, issues);
     const parsed = Mochawesome.safeParse(doc);
     if (!parsed.success) {
       issues.push(issue(meta, "invalid", `not a mochawesome report: ${summarize(parsed.error)}`));
@@ -244,6 +292,15 @@ function readDocument(doc: unknown, meta: ArtifactMeta, limits: Limits, issues: 
     return readMochawesome(parsed.data.stats, parsed.data.results, meta, limits, issues);
   }
   if (Object.hasOwn(doc, "stats") && (Object.hasOwn(doc, "tests") || Object.hasOwn(doc, "passes"))) {
+    const stats = own(doc, "stats");
+    if (isRecord(stats)) {
+      const [tests, pending, failures] = [
+        ownList(doc, "tests"),
+        ownList(doc, "pending"),
+        ownList(doc, "failures"),
+      ];
+      return readMochaJson({ stats, tests, pending, failures }, limits);
+    }
     const parsed = MochaJson.safeParse(doc);
     if (!parsed.success) {
       issues.push(issue(meta, "invalid", `not a mocha json report: ${summarize(parsed.error)}`));
@@ -260,13 +317,6 @@ function readDocument(doc: unknown, meta: ArtifactMeta, limits: Limits, issues: 
     ),
   );
   return null;
-}
-
-function summarize(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-    .join("; ");
 }
 
 function stamp(value: string | number | null | undefined): EpochMs | null {
@@ -291,51 +341,106 @@ function times(
 }
 
 function failureOf(
-  message: string | undefined,
-  stack: string | undefined | null,
-  type: string | undefined,
+  err: ErrText,
   hook: HookKind | undefined,
   timedOutFlag: boolean,
   limits: Limits,
 ): TestFailure {
-  const msg = capText(cleanText(message ?? ""), limits.maxStack);
+  const msg = capText(cleanText(err.message ?? ""), limits.maxStack);
+  const stack = err.stack;
   const st = stack === undefined || stack === null ? "" : capText(cleanText(stack).trim(), limits.maxStack);
   const timedOut = timedOutFlag || isTimeoutMessage(msg !== "" ? msg : st.slice(0, 500));
-  return {
-    message: msg,
-    ...(type !== undefined && type !== "" ? { type } : {}),
-    ...(st !== "" ? { stack: st } : {}),
-    ...(hook !== undefined ? { hook } : {}),
-    ...(timedOut ? { timedOut } : {}),
-  };
+  const type = err.type;
+  const failure: { -readonly [K in keyof TestFailure]: TestFailure[K] } = { message: msg };
+  if (type !== undefined && type !== "") failure.type = type;
+  if (st !== "") failure.stack = st;
+  if (hook !== undefined) failure.hook = hook;
+  if (timedOut) failure.timedOut = timedOut;
+  return failure;
 }
 
-/** Builds a testcase from a title; a hook title attaches the failure to the step it names. */
-function testcase(
+/**
+ * Builds a test read; a hook title attaches the failure to the step it names. The error is read
+ * (`errOf(test)`) only for a failed test, so passing tests never touch their `err`.
+ */
+function readTest(
   title: string,
   fullTitle: string,
   state: TestcaseResult["state"],
   durationMs: number | null,
-  failure: (hook: HookKind | undefined) => TestFailure | undefined,
+  errOf: (test: JsonObject) => ErrText,
+  test: JsonObject,
+  timedOutFlag: boolean,
   fallbackHook: HookKind | undefined,
-): { result: TestcaseResult; hook: boolean; hookFor: string | null } {
+  limits: Limits,
+  file: string | null,
+  names: string,
+): ReadTest {
   const cleanTitle = cleanText(title);
   const hookTitle = parseHookTitle(cleanTitle);
   const hook = hookTitle?.hook ?? fallbackHook;
   const step = parseStepTitle(hookTitle === null ? cleanTitle : (hookTitle.test ?? hookTitle.title));
-  const f = state === "failed" ? failure(hook) : undefined;
-  return {
-    result: {
-      step: step.step,
-      title: step.title,
-      fullTitle: cleanText(fullTitle || title),
-      state,
-      durationMs: durationMs === null || durationMs < 0 ? null : Math.round(durationMs),
-      ...(f === undefined ? {} : { failure: f }),
-    },
-    hook: hook !== undefined,
-    hookFor: hookTitle?.test ?? null,
+  const result: { -readonly [K in keyof TestcaseResult]: TestcaseResult[K] } = {
+    step: step.step,
+    title: step.title,
+    fullTitle: cleanText(fullTitle || title),
+    state,
+    durationMs: durationMs === null || durationMs < 0 ? null : Math.round(durationMs),
   };
+  if (state === "failed") result.failure = failureOf(errOf(test), hook, timedOutFlag, limits);
+  return { result, file, names, hook: hook !== undefined, hookFor: hookTitle?.test ?? null, rawTitle: title };
+}
+
+/** The error of a mochawesome test (utils.js `cleanTest` `err: {message, estack, diff}`); `estack` before `stack`. */
+function mwErr(test: JsonObject): ErrText {
+  const err = own(test, "err");
+  if (!isRecord(err)) return NO_ERR;
+  return {
+    message: ownString(err, "message"),
+    stack: ownString(err, "estack") ?? ownString(err, "stack"),
+    type: ownString(err, "name"),
+  };
+}
+
+/** A mochawesome test or hook (utils.js `cleanTest`, mochawesome 6–8); only the fields kept are read. */
+function mwTest(
+  test: JsonObject,
+  state: TestcaseResult["state"],
+  names: string,
+  file: string | null,
+  limits: Limits,
+  fallbackHook: HookKind | undefined,
+): ReadTest {
+  const title = ownString(test, "title");
+  const fullTitle = ownString(test, "fullTitle");
+  return readTest(
+    title ?? "",
+    fullTitle ?? "",
+    state,
+    ownNumber(test, "duration"),
+    mwErr,
+    test,
+    ownTrue(test, "timedOut"),
+    fallbackHook,
+    limits,
+    file,
+    `${names}\n${fullTitle ?? title ?? ""}`,
+  );
+}
+
+/** Failed hooks of a mochawesome suite's `beforeHooks`/`afterHooks` (passing hooks are not results). */
+function mwHooks(
+  list: readonly unknown[],
+  fallback: HookKind,
+  names: string,
+  file: string | null,
+  limits: Limits,
+  tests: ReadTest[],
+): void {
+  for (const h of list) {
+    if (!isRecord(h) || !(own(h, "state") === "failed" || ownTrue(h, "fail"))) continue;
+    tests.push(mwTest(h, "failed", names, file, limits, fallback));
+  }
 }
 
 function readMochawesome(
@@ -348,45 +453,50 @@ function readMochawesome(
   const t = times(statsRaw);
   const groups: { file: string | null; tests: ReadTest[] }[] = [];
   let tooDeep = false;
+  // Depth-first, iteratively, over three parallel stacks: suite, depth, lineage (suite titles above it).
+  const suites: unknown[] = [];
+  const depths: number[] = [];
+  const lineages: string[] = [];
   for (const rootRaw of results) {
     const tests: ReadTest[] = [];
     let file: string | null = null;
-    // Depth-first, iteratively: [suite, depth, lineage].
-    const stack: [unknown, number, string][] = [[rootRaw, 1, ""]];
-    while (stack.length > 0) {
-      const [raw, depth, lineage] = stack.pop() as [unknown, number, string];
+    suites.push(rootRaw);
+    depths.push(1);
+    lineages.push("");
+    while (suites.length > 0) {
+      const raw = suites.pop();
+      const depth = depths.pop() as number;
+      const lineage = lineages.pop() as string;
       if (depth > limits.maxDepth) {
         tooDeep = true;
         continue;
       }
-      const parsed = MwSuite.safeParse(raw);
-      if (!parsed.success) continue;
-      const suite = parsed.data;
-      const suiteFile = suite.file || suite.fullFile || null;
+      // A mochawesome suite (utils.js `cleanSuite`): anything but an object is skipped.
+      if (!isRecord(raw)) continue;
+      const suiteFile = ownString(raw, "file") || ownString(raw, "fullFile") || null;
       if (file === null && suiteFile !== null) file = suiteFile;
-      const names = `${lineage} ${suite.title ?? ""}`.trim();
-      const hooks = (list: readonly unknown[], fallback: HookKind) => {
-        for (const h of list) {
-          const hook = MwTest.safeParse(h);
-          if (!hook.success || !(hook.data.state === "failed" || hook.data.fail === true)) continue;
-          tests.push(mwTest(hook.data, "failed", names, suiteFile, limits, fallback));
-        }
-      };
-      hooks(suite.beforeHooks, "before all");
-      for (const raw of suite.tests) {
-        const test = MwTest.safeParse(raw);
-        if (!test.success) continue;
-        const d = test.data;
+      const names = `${lineage} ${ownString(raw, "title") ?? ""}`.trim();
+      mwHooks(ownList(raw, "beforeHooks"), "before all", names, suiteFile, limits, tests);
+      for (const test of ownList(raw, "tests")) {
+        if (!isRecord(test)) continue;
+        const s = own(test, "state");
         const state: TestcaseResult["state"] =
-          d.state === "passed" || d.pass === true
+          s === "passed" || ownTrue(test, "pass")
             ? "passed"
-            : d.state === "failed" || d.fail === true
+            : s === "failed" || ownTrue(test, "fail")
               ? "failed"
               : "skipped";
-        tests.push(mwTest(d, state, names, suiteFile, limits, d.isHook === true ? "before all" : undefined));
+        tests.push(
+          mwTest(test, state, names, suiteFile, limits, ownTrue(test, "isHook") ? "before all" : undefined),
+        );
       }
-      hooks(suite.afterHooks, "after all");
-      for (let i = suite.suites.length - 1; i >= 0; i--) stack.push([suite.suites[i], depth + 1, names]);
+      mwHooks(ownList(raw, "afterHooks"), "after all", names, suiteFile, limits, tests);
+      const children = ownList(raw, "suites");
+      for (let i = children.length - 1; i >= 0; i--) {
+        suites.push(children[i]);
+        depths.push(depth + 1);
+        lineages.push(names);
+      }
     }
     groups.push({ file, tests });
   }
@@ -402,57 +512,39 @@ function readMochawesome(
   return { source: "mochawesome", groups, ...t, declaredTotal: null };
 }
 
-function mwTest(
-  d: z.infer<typeof MwTest>,
-  state: TestcaseResult["state"],
-  names: string,
-  file: string | null,
-  limits: Limits,
-  fallbackHook: HookKind | undefined,
-): ReadTest {
-  const err = d.err ?? {};
-  const { result, hook, hookFor } = testcase(
-    d.title ?? "",
-    d.fullTitle ?? "",
-    state,
-    d.duration ?? null,
-    (h) => failureOf(err.message, err.estack ?? err.stack, err.name, h, d.timedOut === true, limits),
-    fallbackHook,
-  );
+/**
+ * The error of a mocha `json` test (an object: `err.message`, `err.stack`, `err.name`) or a
+ * `json-stream` one (the message string, the stack in the test's own `stack`).
+ */
+function mochaErr(test: JsonObject): ErrText {
+  const err = own(test, "err");
+  const stack = ownString(test, "stack");
+  if (!isRecord(err)) return { message: typeof err === "string" ? err : undefined, stack, type: undefined };
   return {
-    result,
-    file,
-    names: `${names}\n${d.fullTitle ?? d.title ?? ""}`,
-    hook,
-    hookFor,
-    rawTitle: d.title ?? "",
+    message: ownString(err, "message"),
+    stack: ownString(err, "stack") ?? stack,
+    type: ownString(err, "name"),
   };
 }
 
+/** A mocha `json` / `json-stream` test (mocha reporters' `clean`); anything but an object is skipped. */
 function mochaTest(raw: unknown, state: TestcaseResult["state"], limits: Limits): ReadTest | null {
-  const parsed = MochaTest.safeParse(raw);
-  if (!parsed.success) return null;
-  const d = parsed.data;
-  const err = d.err;
-  const message = typeof err === "string" ? err : err?.message;
-  const stack = typeof err === "string" ? d.stack : (err?.stack ?? d.stack);
-  const type = typeof err === "string" ? undefined : err?.name;
-  const { result, hook, hookFor } = testcase(
-    d.title ?? "",
-    d.fullTitle ?? "",
+  if (!isRecord(raw)) return null;
+  const title = ownString(raw, "title");
+  const fullTitle = ownString(raw, "fullTitle");
+  return readTest(
+    title ?? "",
+    fullTitle ?? "",
     state,
-    d.duration ?? null,
-    (h) => failureOf(message, stack, type, h, false, limits),
+    ownNumber(raw, "duration"),
+    mochaErr,
+    raw,
+    false,
     undefined,
+    limits,
+    ownString(raw, "file") ?? null,
+    fullTitle ?? title ?? "",
   );
-  return {
-    result,
-    file: d.file ?? null,
-    names: d.fullTitle ?? d.title ?? "",
-    hook,
-    hookFor,
-    rawTitle: d.title ?? "",
-  };
 }
 
 function byFile(tests: readonly ReadTest[]): { file: string | null; tests: ReadTest[] }[] {
@@ -468,7 +560,15 @@ function byFile(tests: readonly ReadTest[]): { file: string | null; tests: ReadT
   return groups.length > 0 ? groups : [{ file: null, tests: [] }];
 }
 
-function readMochaJson(doc: z.infer<typeof MochaJson>, limits: Limits): Report {
+/** The parts of a mocha `json` report read (`passes` is implied: tests neither failed nor pending). */
+interface MochaJsonDoc {
+  readonly stats: unknown;
+  readonly tests: readonly unknown[];
+  readonly pending: readonly unknown[];
+  readonly failures: readonly unknown[];
+}
+
+function readMochaJson(doc: MochaJsonDoc, limits: Limits): Report {
   const t = times(doc.stats);
   const key = (raw: unknown) => (isRecord(raw) ? `${String(raw.fullTitle)}\u0000${String(raw.file)}` : "");
   const failed = new Set(doc.failures.map(key));
@@ -549,8 +649,9 @@ function readJsonStream(
  * skipped entry is dropped (the step reads failed, counts add up).
  */
 function withoutHookSkips(tests: readonly ReadTest[]): readonly ReadTest[] {
-  const named = new Set(tests.flatMap((t) => (t.hookFor === null ? [] : [t.hookFor])));
-  if (named.size === 0) return tests;
+  if (!tests.some((t) => t.hookFor !== null)) return tests;
+  const named = new Set<string>();
+  for (const t of tests) if (t.hookFor !== null) named.add(t.hookFor);
   return tests.filter((t) => {
     if (t.result.state !== "skipped" || !named.has(t.rawTitle)) return true;
     named.delete(t.rawTitle);
