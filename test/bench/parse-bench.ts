@@ -7,7 +7,10 @@
  * and 1–4 describe suites of 22 testcases, 18% of describes failing one step with a CDATA
  * stack and most of those skipping the rest — then times, in ONE process and interleaved
  * rounds, a read + parse loop over every file for: plain read, fast-xml-parser with default
- * options (attributes on), junit2json 4 (xml2js underneath) and `parseJunitXml`.
+ * options (attributes on), junit2json 4 (xml2js underneath), `parseJunitXml` as shipped
+ * (engine "auto": the fast path, fast-xml-parser only where it declines) and `parseJunitXml`
+ * with engine "reference" (fast-xml-parser always). Before timing it checks that the fast path
+ * declines no corpus file and gives the reference's result for every one.
  *
  * Usage: `npx tsx test/bench/parse-bench.ts [--large] [--rounds N] [--keep]`
  * (200 hosts by default, 2,000 with `--large`; `npm run bench` runs the default).
@@ -17,9 +20,10 @@ import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { XMLParser } from "fast-xml-parser";
 import { parse as junit2json } from "junit2json";
-import { parseJunitXml } from "../../packages/artifacts/src/junit.ts";
+import { type JunitEngine, parseJunitXml } from "../../packages/artifacts/src/junit.ts";
 
 const args = process.argv.slice(2);
 const large = args.includes("--large");
@@ -193,23 +197,48 @@ function runners(hosts: readonly string[]): Runner[] {
       },
     },
     {
-      name: "parseJunitXml (atvm-watch)",
-      run: async (files) => {
-        let n = 0;
-        for (const f of files) {
-          const st = statSync(f);
-          const r = parseJunitXml(readFileSync(f, "utf8"), {
-            path: f,
-            mtimeMs: st.mtimeMs,
-            sizeBytes: st.size,
-            knownHosts: hosts,
-          });
-          n += r.observations.length - r.issues.length;
-        }
-        return n;
-      },
+      name: AUTO,
+      run: async (files) => ours(files, hosts, "auto"),
+    },
+    {
+      name: "parseJunitXml, engine reference (fast-xml-parser)",
+      run: async (files) => ours(files, hosts, "reference"),
     },
   ];
+}
+
+const AUTO = "parseJunitXml (atvm-watch; engine auto = fast path)";
+
+/** The read + parse loop of `parseJunitXml` (stat included, as a watcher does): observations − issues. */
+function ours(files: readonly string[], hosts: readonly string[], engine: JunitEngine): number {
+  let n = 0;
+  for (const f of files) {
+    const st = statSync(f);
+    const r = parseJunitXml(
+      readFileSync(f, "utf8"),
+      { path: f, mtimeMs: st.mtimeMs, sizeBytes: st.size, knownHosts: hosts },
+      { engine },
+    );
+    n += r.observations.length - r.issues.length;
+  }
+  return n;
+}
+
+/** Files where the fast path declines, and where its result differs from the reference's. */
+function differential(
+  files: readonly string[],
+  hosts: readonly string[],
+): { declined: number; differ: number } {
+  let declined = 0;
+  let differ = 0;
+  for (const f of files) {
+    const text = readFileSync(f, "utf8");
+    const meta = { path: f, knownHosts: hosts };
+    const fast = parseJunitXml(text, meta, { engine: "fast" });
+    if (fast.issues.some((i) => i.problem.startsWith("fast path declined"))) declined++;
+    if (!isDeepStrictEqual(fast, parseJunitXml(text, meta, { engine: "reference" }))) differ++;
+  }
+  return { declined, differ };
 }
 
 function median(values: readonly number[]): number {
@@ -233,13 +262,17 @@ async function main(): Promise<void> {
     const list = runners(hosts);
     const checks = new Map<string, number>();
     for (const r of list) checks.set(r.name, await r.run(files)); // warm-up (JIT, page cache)
-    // One observation (host result or bookkeeping) and no issue per file.
-    const ours = checks.get("parseJunitXml (atvm-watch)") ?? 0;
-    if (ours !== files.length) {
-      console.log(
-        `WARNING: parseJunitXml returned ${ours} (observations − issues), expected ${files.length}`,
-      );
+    // One observation (host result or bookkeeping) and no issue per file, on both engines.
+    for (const name of [AUTO, list[4]?.name ?? ""]) {
+      const got = checks.get(name) ?? 0;
+      if (got !== files.length) {
+        console.log(`WARNING: ${name} returned ${got} (observations − issues), expected ${files.length}`);
+      }
     }
+    const diff = differential(files, hosts);
+    console.log(
+      `differential: fast path declined ${diff.declined} of ${files.length} files; ${diff.differ} differ from the reference`,
+    );
     const times = new Map<string, number[]>(list.map((r) => [r.name, []]));
     for (let round = 0; round < ROUNDS; round++) {
       for (const r of round % 2 === 0 ? list : [...list].reverse()) {
@@ -251,7 +284,7 @@ async function main(): Promise<void> {
     const read = median(times.get(list[0]?.name ?? "") ?? [1]);
     const fxp = median(times.get(list[1]?.name ?? "") ?? [1]);
     const j2j = median(times.get(list[2]?.name ?? "") ?? [1]);
-    const mine = median(times.get(list[3]?.name ?? "") ?? [1]);
+    const mine = median(times.get(AUTO) ?? [1]);
     const rows = list.map((r) => {
       const ms = median(times.get(r.name) ?? [0]);
       return `| ${r.name} | ${ms.toFixed(0)} | ${(mb / (ms / 1000)).toFixed(1)} | ${(ms / read).toFixed(1)} | ${(j2j / ms).toFixed(2)} | ${(fxp / ms).toFixed(2)} |`;

@@ -12,7 +12,11 @@
  * - input that ends inside a tag, CDATA section, comment or before the root element closes → `incomplete`
  *   (mocha-junit-reporter writes with a non-atomic `writeFileSync`, so a reader can see half a file);
  * - no element at all, or a closing tag that does not match the open element → `malformed`
- *   (fast-xml-parser accepts `<a><b></a>`).
+ *   (fast-xml-parser accepts `<a><b></a>`); an XML declaration with no element after it → `incomplete`
+ *   (the first line of a half-written file).
+ *
+ * An optional {@link XmlScanVisitor} sees every piece of markup the scan accepts, in document order;
+ * `junit-fast.ts` builds its JUnit records from these events instead of a parse tree.
  */
 
 import type { ParseIssueKind } from "./types.ts";
@@ -25,6 +29,33 @@ export type XmlScan =
 /** The rest of an opening tag after `<`: attribute values may hold `>` inside quotes. */
 const TAG_REST = /[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>/y;
 const NAME = /[^\s/>]*/y;
+/** `<?xml` followed by whitespace or `?`: the XML declaration, not a `<?xml-stylesheet …?>` instruction. */
+const XML_DECLARATION = /^<\?xml[\s?]/;
+
+/**
+ * Receives the markup {@link scanXml} walks, in document order, as offsets into the scanned text.
+ * A piece is reported only after the scan accepted it (a closing tag only once it matched its
+ * opening tag; an opening tag only once it is within the depth bound). When the scan's verdict is
+ * not `ok`, whatever the visitor built must be discarded. Text between markup is not reported:
+ * it is the span from the previous piece's `end + 1` to the next piece's `lt`.
+ */
+export interface XmlScanVisitor {
+  /** An opening tag `<name …>` (or `<name …/>` when `selfClosing`): `<` at `lt`, `>` at `end`. */
+  open(name: string, lt: number, end: number, selfClosing: boolean): void;
+  /** A closing tag `</name>`: `<` at `lt`, `>` at `end`. */
+  close(lt: number, end: number): void;
+  /** A CDATA section: `<![CDATA[` at `lt`, the `>` of `]]>` at `end`. */
+  cdata(lt: number, end: number): void;
+  /** A comment: `<!--` at `lt`, the `>` of `-->` at `end`. */
+  comment(lt: number, end: number): void;
+  /** A processing instruction or the XML declaration: `<?` at `lt`, the `>` of `?>` at `end`. */
+  pi(lt: number, end: number): void;
+}
+
+/** The name in a closing tag `</…>` at `lt` (at most 78 characters), for a message. */
+function closingName(text: string, lt: number, end: number): string {
+  return text.slice(lt + 2, Math.min(end, lt + 80)).trim();
+}
 
 function bad(kind: ParseIssueKind, problem: string): XmlScan {
   return { ok: false, kind, problem };
@@ -32,12 +63,14 @@ function bad(kind: ParseIssueKind, problem: string): XmlScan {
 
 /**
  * Scans `text` once (O(n), no recursion). `maxDepth` is the deepest element nesting allowed
- * (the root is depth 1). Never throws.
+ * (the root is depth 1). `visit`, when given, is told about every accepted piece of markup.
+ * Never throws (unless `visit` does).
  */
-export function scanXml(text: string, maxDepth: number): XmlScan {
+export function scanXml(text: string, maxDepth: number, visit?: XmlScanVisitor): XmlScan {
   let depth = 0;
   let deepest = 0;
   let root: string | null = null;
+  let declared = false;
   const names: string[] = [];
   let i = 0;
   for (;;) {
@@ -49,12 +82,14 @@ export function scanXml(text: string, maxDepth: number): XmlScan {
         const end = text.indexOf("]]>", lt + 9);
         if (end < 0)
           return bad("incomplete", `truncated XML: a CDATA section opened at offset ${lt} never closes`);
+        visit?.cdata(lt, end + 2);
         i = end + 3;
         continue;
       }
       if (text.startsWith("<!--", lt)) {
         const end = text.indexOf("-->", lt + 4);
         if (end < 0) return bad("incomplete", `truncated XML: a comment opened at offset ${lt} never closes`);
+        visit?.comment(lt, end + 2);
         i = end + 3;
         continue;
       }
@@ -72,6 +107,8 @@ export function scanXml(text: string, maxDepth: number): XmlScan {
       const end = text.indexOf("?>", lt + 2);
       if (end < 0)
         return bad("incomplete", `truncated XML: a processing instruction at offset ${lt} never closes`);
+      if (root === null && XML_DECLARATION.test(text.slice(lt, lt + 6))) declared = true;
+      visit?.pi(lt, end + 1);
       i = end + 2;
       continue;
     }
@@ -81,13 +118,19 @@ export function scanXml(text: string, maxDepth: number): XmlScan {
         return bad("incomplete", `truncated XML: the text ends inside a closing tag at offset ${lt}`);
       const open = names.pop();
       depth--;
-      const closing = () => text.slice(lt + 2, Math.min(end, lt + 80)).trim();
       if (open === undefined) {
-        return bad("malformed", `not well-formed XML: </${closing()}> at offset ${lt} closes nothing`);
+        return bad(
+          "malformed",
+          `not well-formed XML: </${closingName(text, lt, end)}> at offset ${lt} closes nothing`,
+        );
       }
       if (!text.startsWith(open, lt + 2) || text.slice(lt + 2 + open.length, end).trim() !== "") {
-        return bad("malformed", `not well-formed XML: </${closing()}> at offset ${lt} closes <${open}>`);
+        return bad(
+          "malformed",
+          `not well-formed XML: </${closingName(text, lt, end)}> at offset ${lt} closes <${open}>`,
+        );
       }
+      visit?.close(lt, end);
       i = end + 1;
       continue;
     }
@@ -109,13 +152,20 @@ export function scanXml(text: string, maxDepth: number): XmlScan {
           return bad("too-deep", `XML nests deeper than ${maxDepth} elements (offset ${lt}); not parsed`);
         }
       }
-    } else if (root === null) {
+      visit?.open(name, lt, end, false);
+    } else if (root === null || visit !== undefined) {
       NAME.lastIndex = lt + 1;
-      root = NAME.exec(text)?.[0] ?? "";
+      const name = NAME.exec(text)?.[0] ?? "";
+      if (root === null) root = name;
+      visit?.open(name, lt, end, true);
     }
     i = end + 1;
   }
-  if (root === null) return bad("malformed", "not XML: no element found");
+  if (root === null) {
+    return declared
+      ? bad("incomplete", `truncated XML: an XML declaration but no element in ${text.length} characters`)
+      : bad("malformed", "not XML: no element found");
+  }
   if (depth > 0) {
     return bad(
       "incomplete",

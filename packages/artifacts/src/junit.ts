@@ -7,16 +7,28 @@
  * `testCaseSwitchClassnameAndName` swapping `name` and `classname`, `useFullSuiteTitle`)
  * and generic JUnit (`<testsuites>` or a lone `<testsuite>` root, nested suites).
  *
+ * Two engines read a document into the same records (`junit-fast.ts` types), which one mapping
+ * turns into observations: the fast path (`junit-fast.ts`, a streaming extractor inside the linear
+ * pre-scan, no tree) first, and fast-xml-parser as the reference whenever the fast path declines
+ * (anything outside the mocha-junit-reporter / generic JUnit shapes it reads exactly).
+ *
  * Security (reliability.md §5.4): the input is bounded in size and depth and pre-scanned
- * (`junit-scan.ts`) before fast-xml-parser ≥ 5.7 parses it with entity processing off; a
- * document with a DOCTYPE/ENTITY declaration is refused unparsed; attribute values stay
- * strings; the parse tree is read only through own-property checks, and the
- * parser's own guard refuses `__proto__`/`constructor`/`prototype` element names.
+ * (`junit-scan.ts`) before either engine reads it; a document with a DOCTYPE/ENTITY declaration is
+ * refused unparsed; only the five predefined entities and numeric references are decoded; attribute
+ * values stay strings. The fast path keys nothing by names from the document; fast-xml-parser ≥ 5.7
+ * runs with entity processing off, its tree is read only through own-property checks, and its own
+ * guard refuses `__proto__`/`constructor`/`prototype` element names.
  */
 
 import { XMLParser } from "fast-xml-parser";
 import { findHost, hostFromSpec } from "./hosts.ts";
-import { decodeXmlEntities, rawElementText, scanXml } from "./junit-scan.ts";
+import {
+  extractJunitFast,
+  type JunitCaseRecord,
+  type JunitFailureRecord,
+  type JunitSuiteRecord,
+} from "./junit-fast.ts";
+import { decodeXmlEntities, rawElementText, scanXml, type XmlScan } from "./junit-scan.ts";
 import {
   capText,
   checkTextInput,
@@ -53,7 +65,19 @@ export interface JunitParseOptions {
   readonly maxDepth?: number;
   /** Longest failure stack and message kept, in characters; default 8 KiB (longer text is cut with a marker). */
   readonly maxStackChars?: number;
+  /**
+   * Which reader to use; default `"auto"`. Internal: for differential tests and benchmarks.
+   * - `"auto"`: the fast path (`junit-fast.ts`), falling back to fast-xml-parser when it declines;
+   * - `"reference"`: fast-xml-parser only (the reference implementation);
+   * - `"fast"`: the fast path only; where it declines the result is a `malformed` issue whose
+   *   problem starts `fast path declined:` (so a test can tell that the fast path did the work).
+   * The input guards and the pre-scan verdicts (`too-large` … `incomplete`) are the same for all three.
+   */
+  readonly engine?: JunitEngine;
 }
+
+/** The readers {@link JunitParseOptions.engine} chooses between. */
+export type JunitEngine = "auto" | "fast" | "reference";
 
 /** Default nesting bound: JUnit needs 4–5 levels; 64 leaves room for nested generic suites. */
 export const DEFAULT_MAX_XML_DEPTH: number = 64;
@@ -134,7 +158,11 @@ interface ReadCase {
  * Issues (never throws): `too-large`, `empty`, `binary` (NUL bytes, undecodable text, lossy UTF-16;
  * UTF-16 with a BOM and ASCII content is decoded), `hostile` (DOCTYPE/ENTITY, or element names
  * `__proto__`/`constructor`/`prototype`), `too-deep`, `incomplete` (truncated: a half-written
- * file), `malformed` (not well-formed, or not JUnit), `unresolved-host`, `ambiguous`.
+ * file, including a declaration with no element yet), `malformed` (not well-formed, or not JUnit),
+ * `unresolved-host`, `ambiguous`.
+ *
+ * Reader: the fast path (`junit-fast.ts`) unless it declines, then fast-xml-parser; both give the
+ * same result (differential tests), `options.engine` pins one for tests and benchmarks.
  */
 export function parseJunitXml(
   text: string,
@@ -165,9 +193,11 @@ function parseJunitUnsafe(
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_ARTIFACT_BYTES;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_XML_DEPTH;
   const maxStack = options.maxStackChars ?? DEFAULT_MAX_STACK_CHARS;
+  const engine = options.engine ?? "auto";
   const input = checkTextInput(text, meta, maxBytes, "JUnit XML");
   if (!input.ok) return { observations: [], issues: [input.issue] };
-  const scan = scanXml(input.text, maxDepth);
+  const fast = engine === "reference" ? null : extractJunitFast(input.text, maxDepth, DEFAULT_MAX_XML_DEPTH);
+  const scan: XmlScan = fast?.scan ?? scanXml(input.text, maxDepth);
   if (!scan.ok) return { observations: [], issues: [issue(meta, scan.kind, scan.problem)] };
   if (scan.root !== "testsuites" && scan.root !== "testsuite") {
     return {
@@ -181,54 +211,111 @@ function parseJunitUnsafe(
       ],
     };
   }
+  let records: readonly JunitSuiteRecord[];
+  if (fast !== null && fast.suites !== null) {
+    records = fast.suites;
+  } else if (engine === "fast") {
+    return {
+      observations: [],
+      issues: [issue(meta, "malformed", `fast path declined: ${fast?.declined ?? "no reason given"}`)],
+    };
+  } else {
+    const reference = referenceRecords(input.text, maxDepth);
+    if (!reference.ok) return { observations: [], issues: [issue(meta, reference.kind, reference.problem)] };
+    records = reference.suites;
+  }
+  return toObservations(
+    records.map((r) => toSuite(r, maxStack)),
+    meta,
+  );
+}
+
+// --- the reference reader: fast-xml-parser ----------------------------------------------------
+
+type ReferenceRead =
+  | { readonly ok: true; readonly suites: readonly JunitSuiteRecord[] }
+  | { readonly ok: false; readonly kind: "hostile" | "malformed"; readonly problem: string };
+
+/** Parses a pre-scanned JUnit document with fast-xml-parser and reads its suites into records. */
+function referenceRecords(text: string, maxDepth: number): ReferenceRead {
   let tree: unknown;
   try {
     const parser = maxDepth === DEFAULT_MAX_XML_DEPTH ? DEFAULT_PARSER : parserFor(maxDepth);
-    tree = parser.parse(input.text);
+    tree = parser.parse(text);
   } catch (cause) {
     const message = describe(cause);
     const kind = message.includes("[SECURITY]") ? "hostile" : "malformed";
-    return { observations: [], issues: [issue(meta, kind, `refused JUnit XML: ${message}`)] };
+    return { ok: false, kind, problem: `refused JUnit XML: ${message}` };
   }
-  if (!isNode(tree))
-    return { observations: [], issues: [issue(meta, "malformed", "not JUnit XML: no root element")] };
-  const suites: Suite[] = [];
-  for (const root of children(tree, "testsuites")) if (isNode(root)) collectSuites(root, suites, maxStack, 0);
-  for (const suite of children(tree, "testsuite")) if (isNode(suite)) readSuite(suite, suites, maxStack, 0);
-  return toObservations(suites, meta);
+  if (!isNode(tree)) return { ok: false, kind: "malformed", problem: "not JUnit XML: no root element" };
+  const suites: JunitSuiteRecord[] = [];
+  for (const root of children(tree, "testsuites")) if (isNode(root)) collectSuites(root, suites, 0);
+  for (const suite of children(tree, "testsuite")) if (isNode(suite)) readSuite(suite, suites, 0);
+  return { ok: true, suites };
 }
 
-function collectSuites(parent: Node, out: Suite[], maxStack: number, level: number): void {
-  for (const suite of children(parent, "testsuite"))
-    if (isNode(suite)) readSuite(suite, out, maxStack, level + 1);
+function collectSuites(parent: Node, out: JunitSuiteRecord[], level: number): void {
+  for (const suite of children(parent, "testsuite")) if (isNode(suite)) readSuite(suite, out, level + 1);
 }
 
-function readSuite(node: Node, out: Suite[], maxStack: number, level: number): void {
+function readSuite(node: Node, out: JunitSuiteRecord[], level: number): void {
   if (level > DEFAULT_MAX_XML_DEPTH) return; // unreachable after the depth scan; bounds recursion anyway
-  const startedAt = parseUtcTimestamp(attr(node, "timestamp"));
-  const timeMs = secondsToMs(attr(node, "time"));
-  const tests = attr(node, "tests");
-  const testcases: ReadCase[] = [];
-  for (const tc of children(node, "testcase")) testcases.push(readTestcase(isNode(tc) ? tc : {}, maxStack));
   out.push({
-    name: attr(node, "name") ?? "",
-    file: attr(node, "file") ?? null,
+    name: attr(node, "name"),
+    file: attr(node, "file"),
+    timestamp: attr(node, "timestamp"),
+    time: attr(node, "time"),
+    tests: attr(node, "tests"),
+    testcases: children(node, "testcase").map((tc) => readTestcase(isNode(tc) ? tc : {})),
+  });
+  collectSuites(node, out, level);
+}
+
+function readTestcase(node: Node): JunitCaseRecord {
+  const failure = children(node, "failure")[0] ?? children(node, "error")[0];
+  return {
+    name: attr(node, "name"),
+    classname: attr(node, "classname"),
+    time: attr(node, "time"),
+    failure: failure === undefined ? undefined : readFailure(failure),
+    skipped: Object.hasOwn(node, "skipped"),
+  };
+}
+
+function readFailure(value: unknown): JunitFailureRecord {
+  const node = isNode(value) ? value : {};
+  const raw = typeof value === "string" ? value : Object.hasOwn(node, "#text") ? node["#text"] : undefined;
+  return {
+    message: attr(node, "message"),
+    type: attr(node, "type"),
+    body: typeof raw === "string" ? raw : undefined,
+  };
+}
+
+// --- records → suites (shared by both readers) -------------------------------------------------
+
+function toSuite(record: JunitSuiteRecord, maxStack: number): Suite {
+  const startedAt = parseUtcTimestamp(record.timestamp);
+  const timeMs = secondsToMs(record.time);
+  const tests = record.tests;
+  return {
+    name: record.name ?? "",
+    file: record.file ?? null,
     startedAt,
     finishedAt: startedAt !== null && timeMs !== null ? startedAt + timeMs : null,
     declaredTests: tests !== undefined && /^\s*\d+\s*$/.test(tests) ? Number(tests) : null,
-    testcases,
-  });
-  collectSuites(node, out, maxStack, level);
+    testcases: record.testcases.map((c) => toCase(c, maxStack)),
+  };
 }
 
 /**
- * Reads one `<testcase>`. The attribute carrying the test's own `N. title` is `classname` by
+ * Reads one testcase. The attribute carrying the test's own `N. title` is `classname` by
  * default (mocha-junit-reporter: `name` = fullTitle, `classname` = title) and `name` in
  * jenkinsMode / `testCaseSwitchClassnameAndName`; a hook failure names its test in either.
  */
-function readTestcase(node: Node, maxStack: number): ReadCase {
-  const name = cleanText(attr(node, "name") ?? "");
-  const classname = cleanText(attr(node, "classname") ?? "");
+function toCase(record: JunitCaseRecord, maxStack: number): ReadCase {
+  const name = cleanText(record.name ?? "");
+  const classname = cleanText(record.classname ?? "");
   const hook = parseHookTitle(classname) ?? parseHookTitle(name);
   let titleText: string;
   let other: string;
@@ -244,13 +331,12 @@ function readTestcase(node: Node, maxStack: number): ReadCase {
         ? other
         : `${other} ${titleText}`;
 
-  const failureNode = children(node, "failure")[0] ?? children(node, "error")[0];
   let state: TestcaseResult["state"] = "passed";
   let failure: TestFailure | undefined;
-  if (failureNode !== undefined) {
+  if (record.failure !== undefined) {
     state = "failed";
-    failure = readFailure(failureNode, maxStack, hook?.hook);
-  } else if (Object.hasOwn(node, "skipped")) {
+    failure = toFailure(record.failure, maxStack, hook?.hook);
+  } else if (record.skipped) {
     state = "skipped";
   }
   const result: TestcaseResult = {
@@ -258,19 +344,23 @@ function readTestcase(node: Node, maxStack: number): ReadCase {
     title: stepTitle.title,
     fullTitle,
     state,
-    durationMs: secondsToMs(attr(node, "time")),
+    durationMs: secondsToMs(record.time),
     ...(failure === undefined ? {} : { failure }),
   };
   return { result, names: `${name}\n${classname}` };
 }
 
-function readFailure(value: unknown, maxStack: number, hook: TestFailure["hook"] | undefined): TestFailure {
-  const node = isNode(value) ? value : {};
-  const raw = typeof value === "string" ? value : Object.hasOwn(node, "#text") ? node["#text"] : undefined;
-  const message = capText(cleanText(attr(node, "message") ?? ""), maxStack);
-  const type = attr(node, "type");
+function toFailure(
+  record: JunitFailureRecord,
+  maxStack: number,
+  hook: TestFailure["hook"] | undefined,
+): TestFailure {
+  const message = capText(cleanText(record.message ?? ""), maxStack);
+  const type = record.type;
   const stack =
-    typeof raw === "string" ? capText(cleanText(rawElementText(raw, maxStack)).trim(), maxStack) : "";
+    record.body !== undefined
+      ? capText(cleanText(rawElementText(record.body, maxStack)).trim(), maxStack)
+      : "";
   const timedOut = isTimeoutMessage(message !== "" ? message : stack.slice(0, 500));
   return {
     message,
