@@ -470,6 +470,9 @@ function toObservations(
       observations.push(bookkeeping(group, meta));
       continue;
     }
+    // A grouped (categorized) XML opens with an empty `Root Suite` (tests="0", no file=) before the
+    // hosts' suites: it holds no result and names no host, so it is neither a result nor an issue.
+    if (groups.length > 1 && isEmptyGroup(group)) continue;
     let pick: HostPick;
     if (fromName === "ambiguous") {
       pick = { host: null, ambiguous: hostsInFileName(meta.path, known), level: "the file name" };
@@ -607,4 +610,9 @@ function bookkeeping(group: readonly Suite[], meta: ArtifactMeta): BookkeepingOb
     failedHosts,
     mtimeMs: meta.mtimeMs ?? null,
   };
+}
+
+/** `true` for suites that declare no tests and hold no testcase (mocha-junit-reporter's bare Root Suite). */
+function isEmptyGroup(group: readonly Suite[]): boolean {
+  return group.every((s) => s.testcases.length === 0 && (s.declaredTests ?? 0) === 0);
 }

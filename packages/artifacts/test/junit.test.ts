@@ -303,3 +303,28 @@ describe("parseJunitXml: bad input returns issues", () => {
     );
   });
 });
+
+describe("grouped XML of a categorized batch", () => {
+  it("R11 R32 an empty Root Suite before the hosts' suites is neither a result nor an issue", () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="Mocha Tests" time="10.000" tests="2" failures="0">
+  <testsuite name="Root Suite" timestamp="2026-03-27T14:42:58" tests="0" time="0.000" failures="0">
+  </testsuite>
+  <testsuite name="atvm118-debian9.5.0 cmc-e2e" timestamp="2026-03-27T14:42:58" tests="1" file="cypress/e2e/generated/atvm118-debian9.5.0.cy.ts" time="5.000" failures="0">
+    <testcase name="atvm118-debian9.5.0 cmc-e2e 1. Verifying set up" time="5.000" classname="1. Verifying set up"></testcase>
+  </testsuite>
+  <testsuite name="atvm119-debian9.6.0 cmc-e2e" timestamp="2026-03-27T14:50:00" tests="1" file="cypress/e2e/generated/atvm119-debian9.6.0.cy.ts" time="5.000" failures="0">
+    <testcase name="atvm119-debian9.6.0 cmc-e2e 1. Verifying set up" time="5.000" classname="1. Verifying set up"></testcase>
+  </testsuite>
+</testsuites>`;
+    const result = parseJunitXml(xml, {
+      path: "cypress/cmcReporter/xml/test-result-e2e-0327-suse.xml",
+      knownHosts: ["atvm118-debian9.5.0", "atvm119-debian9.6.0"],
+    });
+    expect(result.issues).toEqual([]);
+    expect(result.observations.map((o) => (o.kind === "host-result" ? o.host : o.kind))).toEqual([
+      "atvm118-debian9.5.0",
+      "atvm119-debian9.6.0",
+    ]);
+  });
+});
