@@ -96,6 +96,22 @@ export function hostFromSpec(specPath: string, knownHosts: readonly string[] | u
   return found === "ambiguous" ? null : found;
 }
 
+/**
+ * A superset of the known hosts that can occur in `text`: the fleet-shaped hosts whose `atvm<N>-`
+ * prefix occurs in it, plus every host without that shape. For callers with their own matching
+ * rule (file-name stems) that must not scan every known host per file. Order: `knownHosts` order.
+ */
+export function candidateHosts(text: string, knownHosts: readonly string[]): readonly string[] {
+  if (knownHosts.length < INDEX_THRESHOLD) return knownHosts;
+  const index = hostIndex(knownHosts);
+  const hit = new Set<string>(index.others);
+  FLEET_PREFIX.lastIndex = 0;
+  for (let m = FLEET_PREFIX.exec(text); m !== null; m = FLEET_PREFIX.exec(text)) {
+    for (const host of index.byPrefix.get(m[0]) ?? []) hit.add(host);
+  }
+  return hit.size === 0 ? [] : knownHosts.filter((host) => hit.has(host));
+}
+
 // --- internal helpers ---
 
 /** Below this many known hosts a linear scan is as fast as building an index. */

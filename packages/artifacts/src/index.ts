@@ -1,5 +1,13 @@
 export * from "./cypress-config.ts";
-export { containsHost, findHost, HOST_NAME_PATTERN, hostFromSpec, hostsIn, specBaseName } from "./hosts.ts";
+export {
+  candidateHosts,
+  containsHost,
+  findHost,
+  HOST_NAME_PATTERN,
+  hostFromSpec,
+  hostsIn,
+  specBaseName,
+} from "./hosts.ts";
 export * from "./inventory.ts";
 export * from "./junit.ts";
 export * from "./reporter-json.ts";

@@ -4,7 +4,7 @@
  * (R11, W7), mocha hook titles, timeouts and result counts. Pure.
  */
 
-import { containsHost, hostsIn } from "./hosts.ts";
+import { candidateHosts, containsHost, hostsIn } from "./hosts.ts";
 import { stripAnsi } from "./text.ts";
 import type {
   ArtifactMeta,
@@ -207,7 +207,7 @@ export function hostFromFileName(
 export function hostsInFileName(path: string, knownHosts: readonly string[] | undefined): string[] {
   const stem = fileStem(path);
   if (knownHosts === undefined || knownHosts.length === 0) return shapes(stem, FILE_HOST_SHAPE);
-  const found = knownHosts.filter((h) => inFileName(stem, h));
+  const found = candidateHosts(stem, knownHosts).filter((h) => inFileName(stem, h));
   return found.filter((h) => !found.some((o) => o !== h && o.includes(h)));
 }
 
@@ -231,7 +231,7 @@ function inFileName(stem: string, host: string): boolean {
  */
 export function hostsForStem(stem: string, knownHosts: readonly string[] | undefined): string[] {
   if (knownHosts === undefined || stem.length === 0) return [];
-  return knownHosts.filter((h) => {
+  return candidateHosts(stem, knownHosts).filter((h) => {
     const cut = h.split(".")[0] as string;
     if (cut.length === 0 || !stem.startsWith(cut)) return false;
     const next = stem.charAt(cut.length);

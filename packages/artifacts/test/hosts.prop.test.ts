@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
-import { containsHost, hostsIn } from "../src/hosts.ts";
+import { candidateHosts, containsHost, hostsIn } from "../src/hosts.ts";
 
 // The reference: the plain linear definition of hostsIn.
 function reference(text: string, known: readonly string[]): string[] {
@@ -30,5 +30,22 @@ describe("indexed host lookup (R11)", () => {
     const named = picks.map((i) => known[i % known.length] as string);
     const text = `${noise}/${named.join(` ${noise} `)}.cy.ts ${named.map((h) => `x${h}`).join(" ")}`;
     expect(hostsIn(text, known)).toEqual(reference(text, known));
+  });
+});
+
+describe("candidate hosts", () => {
+  test.prop(
+    [
+      fc.uniqueArray(host, { minLength: 16, maxLength: 80 }),
+      fc.array(fc.nat(), { maxLength: 4 }),
+      fc.string(),
+    ],
+    {
+      numRuns: 200,
+    },
+  )("R11 every known host that occurs in the text is a candidate", (known, picks, noise) => {
+    const text = `${noise}${picks.map((i) => known[i % known.length]).join("_")}`;
+    const candidates = new Set(candidateHosts(text, known));
+    for (const h of known) if (text.includes(h)) expect(candidates.has(h)).toBe(true);
   });
 });

@@ -1,8 +1,10 @@
 // One real spawn of the built command: bin/atvm.js → dist/main.js (the bundle `npm ci` builds).
 import { execFileSync, spawnSync } from "node:child_process";
-import { readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeCorpus } from "../../../test/bench/status-corpus.ts";
 import { BUILD, finishedRoot } from "./fixture.ts";
 
 const repo = join(import.meta.dirname, "../../..");
@@ -59,5 +61,23 @@ describe("bin/atvm.js (built)", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ schema: "atvm.status.v1", build: BUILD });
+  });
+  it("exits quietly when the reader closes the pipe early (atvm status | head)", () => {
+    // Output larger than a pipe buffer (64 KiB), so the write really hits the closed pipe.
+    const root = mkdtempSync(join(tmpdir(), "atvm-epipe-"));
+    made.push(root);
+    writeCorpus(root, 300, 2);
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        'set -o pipefail; node "$0" status --root "$1" --format json | head -c 20 >/dev/null',
+        bin,
+        root,
+      ],
+      { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+    );
+    expect(r.stderr).not.toContain("EPIPE");
+    expect(r.status).toBe(0);
   });
 });
