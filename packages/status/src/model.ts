@@ -121,14 +121,20 @@ export function orderHosts(hosts: readonly HostEntry[]): HostEntry[] {
     .map(({ host }) => host);
 }
 
-/** The failure description of a FAIL line (R17): `step 6 (Install CMC): <message>`. */
+/**
+ * The failure description of a FAIL line (R17): `step 6 (Install CMC): <message>`; a hook failure or
+ * renderer crash is tagged, e.g. `step 1 (Verifying set up) [hook]: <message>`.
+ */
 export function failureText(host: HostEntry): string {
   const failure = host.failure;
   if (failure === undefined) return "no failure description in the run's evidence";
   const title = oneLine(failure.title);
   const message = oneLine(failure.message);
+  // A hook failure or a renderer crash is not the step's own assertion: say so (T1 classes).
+  const tag = failure.class === "hook" ? " [hook]" : failure.class === "crash" ? " [renderer crash]" : "";
   const where =
-    failure.step !== null ? `step ${failure.step}${title.length > 0 ? ` (${title})` : ""}` : title;
+    (failure.step !== null ? `step ${failure.step}${title.length > 0 ? ` (${title})` : ""}` : title) +
+    (title.length > 0 || failure.step !== null ? tag : "");
   if (where.length === 0) return message.length > 0 ? message : "no failure message in the run's evidence";
   return message.length > 0 ? `${where}: ${message}` : where;
 }

@@ -82,6 +82,45 @@ describe("HOSTS", () => {
     ]);
   });
 
+  it("R17 T1 a hook failure and a renderer crash are tagged on the FAIL line", () => {
+    const s = snapshot({
+      hosts: [
+        host("atvm23-redhat9.4", "FAIL", {
+          failure: {
+            step: 1,
+            title: "Verifying set up",
+            message: "ssh: Permission denied",
+            class: "hook",
+            source: "junit",
+          },
+        }),
+        host("atvm24-redhat9.6", "FAIL", {
+          failure: {
+            step: null,
+            title: "Renderer process crashed",
+            message: "renderer crash",
+            class: "crash",
+            source: "runner-log",
+          },
+        }),
+        host("atvm25-redhat9.6", "FAIL", {
+          failure: {
+            step: 7,
+            title: "Create migration session",
+            message: "expected Ready",
+            class: "assertion",
+            source: "junit",
+          },
+        }),
+      ],
+    });
+    expect(sectionLines(renderText(s, UTC), "HOSTS:")).toEqual([
+      "  atvm23-redhat9.4 - FAIL - step 1 (Verifying set up) [hook]: ssh: Permission denied",
+      "  atvm24-redhat9.6 - FAIL - Renderer process crashed [renderer crash]: renderer crash",
+      "  atvm25-redhat9.6 - FAIL - step 7 (Create migration session): expected Ready",
+    ]);
+  });
+
   it("R8/R12 groups by completion whatever the scope order, keeping scope order inside a group", () => {
     const s = snapshot({
       hosts: [
