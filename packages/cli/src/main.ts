@@ -1,7 +1,7 @@
 /**
  * The `atvm` command. `main(argv, io)` parses `argv` (without `node` and the script), runs the
  * command and resolves the exit code: 0 success (a status was produced, whatever the run state),
- * 1 no run found or an unexpected failure, 2 bad usage or configuration (one line naming the
+ * 1 an unexpected failure, 2 bad usage or configuration (one line naming the
  * value and the fix). bin/atvm.js sets `process.exitCode` from it.
  */
 
@@ -16,11 +16,12 @@ export type { CliIo, TextOut } from "./io.ts";
 const STATUS_HELP_AFTER = `
 The run is located live first (R21): a running "run-sorry-cypress.py ... --build_name NAME"
 process on this machine. With none alive, the most recent run recorded in the shell history
-(R19). A categorized run is shown whole, all batches together.
+(R19); with no history either, the run the folder's artifacts describe, named after the newest
+runner log (/tmp/<build>.log). A categorized run is shown whole, all batches together.
 
 Configuration: <root>/atvm.config.json is loaded when present (see docs/config.md);
---config FILE replaces it. Exit codes: 0 a status was printed (any run state), 1 no run
-found, 2 bad option or config.
+--config FILE replaces it. Exit codes: 0 a status was printed (any run state), 1 an
+unexpected failure, 2 bad option or config.
 
 Examples:
   atvm status --root /root/cdc-e2e-cyp-12.17.4

@@ -3,8 +3,8 @@
  * Wiring only: config → adapters (node-fs source, /proc probe) → collect → locate → scope →
  * reconstruct → render. Exit 0 whenever a status was produced, whatever the run state.
  */
-import { statSync } from "node:fs";
-import { resolve } from "node:path";
+import { readdirSync, statSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import type { InvocationObservation } from "@atvm-watch/artifacts";
 import {
   AtvmError,
@@ -41,9 +41,10 @@ function systemZone(env: CliIo["env"]): string {
 }
 
 /**
- * Runs `atvm status`. Resolves the exit code: 0 when a status was printed; 1 when no run could be
- * located. Throws `AtvmError` (`USAGE`, `ROOT_NOT_FOUND`, `CONFIG_NOT_FOUND`, `CONFIG_INVALID`,
- * `INVALID_NAME`) for bad operator input; `main` prints it and exits 2.
+ * Runs `atvm status`. Resolves the exit code: 0 when a status was printed (a run that cannot be
+ * located by process or history is shown from its artifacts, R19). Throws `AtvmError`
+ * (`ROOT_NOT_FOUND`, `USAGE`, `CONFIG_INVALID`, `CONFIG_NOT_FOUND`, `INVALID_NAME`) for bad operator
+ * input; `main` prints it and exits 2.
  */
 export async function runStatus(options: StatusCommandOptions, io: CliIo): Promise<number> {
   const format = options.format ?? "text";
@@ -99,20 +100,25 @@ export async function runStatus(options: StatusCommandOptions, io: CliIo): Promi
   // 3. poll again with the build: only the runner log is new, the rest comes from the cache.
   const first = await collector.poll({ now: io.clock.now() });
   const invocations = first.observations.filter((o): o is InvocationObservation => o.kind === "invocation");
-  const location = locateRun({
+  let location = locateRun({
     processes,
     invocations,
     ...(options.build !== undefined ? { build: options.build } : {}),
   });
-  if (location === null) {
-    io.stderr.write(
-      `atvm status: no run found in ${root}: no live run-sorry-cypress.py process and no run-sorry-cypress.py --build_name command in the shell history (${layout["shell-history"].join(", ")}); pass --build NAME\n`,
-    );
-    return 1;
-  }
   const notes: string[] = [];
+  if (location === null) {
+    // R19's last resort: the run the folder's artifacts describe. The build name comes from the
+    // newest runner log the layout names (`/tmp/<build>.log`), else the run stays unnamed.
+    const fromLog = newestRunnerLog(layout["runner-log"], root, home);
+    location = { build: fromLog?.build ?? UNNAMED_BUILD, live: false, runStartMs: null, categorized: false };
+    notes.push(
+      fromLog === null
+        ? `No live runner, no run-sorry-cypress.py command in the shell history (${layout["shell-history"].join(", ")}) and no runner log: showing every artifact in ${root}; pass --build NAME to name the run`
+        : `No live runner and no run-sorry-cypress.py command in the shell history: the build name comes from the newest runner log, ${fromLog.path}`,
+    );
+  }
   const safe = isSafeBuildName(location.build);
-  if (!safe)
+  if (!safe && location.build !== UNNAMED_BUILD)
     notes.push(
       `build name ${JSON.stringify(location.build)} cannot name a file; its runner log was not read`,
     );
@@ -154,4 +160,44 @@ export async function runStatus(options: StatusCommandOptions, io: CliIo): Promi
         : renderText(shown, renderOptions);
   io.stdout.write(out.endsWith("\n") ? out : `${out}\n`);
   return 0;
+}
+
+/** The heading of a run whose build name no evidence gives (R19's artifacts-only fallback). */
+export const UNNAMED_BUILD = "(unnamed run)";
+
+/**
+ * The newest runner log among the layout's runner-log templates (`/tmp/{build}.log`), with the build
+ * name it stands for; `null` when none exists. Only the template's own folder is read (not
+ * recursively), and launch logs (`<build>.launch.log`) are not runner logs.
+ */
+export function newestRunnerLog(
+  templates: readonly string[],
+  root: string,
+  home: string | undefined,
+): { readonly build: string; readonly path: string } | null {
+  let best: { build: string; path: string; mtimeMs: number } | null = null;
+  for (const template of templates) {
+    if (!template.includes("{build}")) continue;
+    const expanded =
+      template.startsWith("~/") && home !== undefined ? join(home, template.slice(2)) : template;
+    const absolute = isAbsolute(expanded) ? expanded : join(root, expanded);
+    const dir = dirname(absolute);
+    const [before, after] = basename(absolute).split("{build}") as [string, string];
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (!name.startsWith(before) || !name.endsWith(after)) continue;
+      const build = name.slice(before.length, name.length - after.length);
+      if (!isSafeBuildName(build) || build.endsWith(".launch")) continue;
+      const stats = statSync(join(dir, name), { throwIfNoEntry: false });
+      if (stats === undefined || !stats.isFile()) continue;
+      if (best === null || stats.mtimeMs > best.mtimeMs)
+        best = { build, path: join(dir, name), mtimeMs: stats.mtimeMs };
+    }
+  }
+  return best === null ? null : { build: best.build, path: best.path };
 }

@@ -163,12 +163,27 @@ describe("atvm status on a controller root", () => {
     expect(out).toContain(BUILD);
   });
 
-  it("exits 1 with the fix when no run can be located", async () => {
+  it("R19 with no live runner and no history, shows the run the artifacts describe, named after the newest runner log", async () => {
     const r = finishedRoot();
     made.push(r.root);
     r.write(".bash_history", "ls\n");
-    const { code, err } = await run(["status", "--root", r.root]);
-    expect(code).toBe(1);
-    expect(err).toMatch(/no run found .*; pass --build NAME/);
+    const named = await run(["status", "--root", r.root, "--format", "json"]);
+    expect(named.code).toBe(0);
+    const json = JSON.parse(named.out);
+    expect(json.build).toBe(BUILD);
+    expect(json.hosts.find((h: { host: string }) => h.host === "atvm50-redhat9.7").status).toBe("FAIL");
+    expect(json.notes.join("\n")).toContain("the build name comes from the newest runner log");
+  });
+
+  it("R19 with no runner log either, the run stays unnamed and says how to name it", async () => {
+    const r = finishedRoot();
+    made.push(r.root);
+    r.write(".bash_history", "ls\n");
+    rmSync(join(r.root, "tmp", `${BUILD}.log`));
+    const { code, out } = await run(["status", "--root", r.root]);
+    expect(code).toBe(0);
+    expect(out.split("\n")[0]).toBe("(unnamed run)");
+    expect(out).toContain("atvm50-redhat9.7 - FAIL");
+    expect(out).toContain("pass --build NAME to name the run");
   });
 });
