@@ -30,7 +30,9 @@ export interface TimingInput {
  *   to the host listed first; the average is rounded to whole ms.
  * - ETA (R9) is for the whole remaining run, never the current host only:
  *   `remainingMs` = NOT STARTED hosts × average + Σ over RUNNING hosts of max(0, average − time
- *   already spent on it) (time spent = `now` − its `startedAt`; unknown counts as 0), and
+ *   already spent on it) (time spent = `now` − its `startedAt`; with no start of its own and one
+ *   host running, `now` − the latest completed host's end, since hosts run one after another;
+ *   else unknown, counted as 0), and
  *   `finishAt` = `now` + `remainingMs`; `basis` states the numbers in words.
  *   No ETA (`eta: null`, `etaReason` says why) when the run is complete, stopped, has no host left,
  *   or no host has completed yet (there is no average to extrapolate from).
@@ -85,8 +87,27 @@ export function computeTiming(input: TimingInput): Timing {
       `${notStarted.length} ${notStarted.length === 1 ? "host" : "hosts"} not started × ${formatMs(averageMs)} average`,
     );
   }
+  // Hosts run one after another: a running host with no start time of its own (log lines carry no
+  // clock) started no earlier than the latest completed host's end, when that is after the run start.
+  const ends = hosts.map((h) => h.finishedAt).filter(isTime);
+  const lastEnd = ends.length > 0 ? Math.max(...ends) : null;
+  const lastEndHost = hosts.find((h) => h.finishedAt === lastEnd)?.host;
   for (const h of running) {
     if (!isTime(h.startedAt)) {
+      if (
+        running.length === 1 &&
+        lastEnd !== null &&
+        lastEnd <= input.now &&
+        (startedAt === null || lastEnd >= startedAt)
+      ) {
+        const spentMs = input.now - lastEnd;
+        const leftMs = Math.max(0, averageMs - spentMs);
+        remainingMs += leftMs;
+        parts.push(
+          `${formatMs(leftMs)} left on ${h.host} (about ${formatMs(spentMs)} spent since ${lastEndHost ?? "the previous host"} finished)`,
+        );
+        continue;
+      }
       remainingMs += averageMs;
       parts.push(`${formatMs(averageMs)} for ${h.host} (start time unknown)`);
       continue;

@@ -98,7 +98,7 @@ describe("computeTiming", () => {
     );
   });
 
-  it("R9 a running host already past the average adds nothing; an unknown start counts a full average", () => {
+  it("R9 a running host already past the average adds nothing; an unknown start with several running counts a full average each", () => {
     const over = computeTiming({
       hosts: [done("atvm1-a1", "09:00", 30), running("atvm3-c3", "09:30"), waiting("atvm4-d4")],
       now: at("10:15"),
@@ -107,14 +107,16 @@ describe("computeTiming", () => {
       endedAt: null,
     });
     expect(over.eta?.remainingMs).toBe(min(30));
+    // Two hosts running at once with no start of their own: the previous host's end cannot say
+    // which started when, so each counts a full average.
     const unknown = computeTiming({
-      hosts: [done("atvm1-a1", "09:00", 30), running("atvm3-c3")],
+      hosts: [done("atvm1-a1", "09:00", 30), running("atvm3-c3"), running("atvm5-e5")],
       now: at("10:15"),
       runStartMs: null,
       complete: false,
       endedAt: null,
     });
-    expect(unknown.eta?.remainingMs).toBe(min(30));
+    expect(unknown.eta?.remainingMs).toBe(min(60));
     expect(unknown.eta?.basis).toContain("start time unknown");
   });
 
@@ -166,5 +168,32 @@ describe("stopped runs", () => {
     });
     expect(timing.elapsedMs).toBe(41 * 60_000);
     expect(timing.eta).toBeNull();
+  });
+});
+
+describe("running host without a start time", () => {
+  it("R9 estimates the time already spent from the previous host's end (hosts run one after another)", () => {
+    const start = Date.UTC(2026, 2, 28, 6, 0, 0);
+    const timing = computeTiming({
+      hosts: [
+        {
+          host: "atvm1-debian9.5.0",
+          status: "PASS",
+          startedAt: start,
+          finishedAt: start + 40 * 60_000,
+          durationMs: 40 * 60_000,
+          evidence: [],
+        },
+        { host: "atvm2-debian9.6.0", status: "RUNNING", evidence: [] },
+        { host: "atvm3-debian9.7.0", status: "NOT STARTED", evidence: [] },
+      ],
+      now: start + 50 * 60_000,
+      runStartMs: start,
+      complete: false,
+      endedAt: null,
+    });
+    // 1 not started × 40m + (40m − 10m spent since atvm1 finished) = 70m.
+    expect(timing.eta?.remainingMs).toBe(70 * 60_000);
+    expect(timing.eta?.basis).toContain("10m 00s spent since atvm1-debian9.5.0 finished");
   });
 });
