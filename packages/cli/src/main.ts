@@ -8,6 +8,7 @@
 import { isAtvmError } from "@atvm-watch/engine";
 import { createProcProbe, createSystemClock } from "@atvm-watch/node-fs";
 import { Command, CommanderError } from "commander";
+import manifest from "../package.json" with { type: "json" };
 import type { CliIo } from "./io.ts";
 import { runStatus, type StatusCommandOptions } from "./status-command.ts";
 
@@ -47,6 +48,7 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
   let code = 0;
   const program = new Command("atvm")
     .description("Status of long Cypress end-to-end automation runs over a fleet of test VMs.")
+    .version(manifest.version, "-V, --version", "print the atvm-watch version")
     .showHelpAfterError("(run atvm --help for usage)")
     .exitOverride()
     .configureOutput({

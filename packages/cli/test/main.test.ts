@@ -187,3 +187,12 @@ describe("atvm status on a controller root", () => {
     expect(out).toContain("pass --build NAME to name the run");
   });
 });
+
+describe("atvm --version", () => {
+  it("prints the package version and exits 0", async () => {
+    const io = capture();
+    const code = await main(["--version"], { stdout: io.stdout, stderr: io.stderr });
+    expect(code).toBe(0);
+    expect(io.out().trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
