@@ -6,4 +6,5 @@ export {
   parseBootTimeMs,
   parseProcStat,
 } from "./proc.ts";
+export { createLocalRunner, type LocalRunnerOptions } from "./runner.ts";
 export { createNodeFsSource, type NodeFsSourceOptions } from "./source.ts";

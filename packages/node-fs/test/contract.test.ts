@@ -1,9 +1,16 @@
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { testArtifactSourceContract, testProcessProbeContract } from "@atvm-watch/testing";
+import {
+  testArtifactSourceContract,
+  testClockContract,
+  testCommandRunnerContract,
+  testProcessProbeContract,
+} from "@atvm-watch/testing";
 import { afterAll } from "vitest";
+import { createSystemClock } from "../src/clock.ts";
 import { createProcProbe } from "../src/proc.ts";
+import { createLocalRunner } from "../src/runner.ts";
 import { createNodeFsSource } from "../src/source.ts";
 
 const made: string[] = [];
@@ -35,4 +42,15 @@ testArtifactSourceContract("node-fs", async (files) => {
 testProcessProbeContract("proc", async () => ({
   probe: createProcProbe(),
   known: { pid: process.pid, commandIncludes: "node" },
+}));
+
+testClockContract("system", async () => ({
+  clock: createSystemClock(),
+  pass: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+}));
+
+testCommandRunnerContract("local", async () => ({
+  runner: createLocalRunner(),
+  echoArgv: ["printf", "%s\\n"],
+  exitArgv: ["sh", "-c", 'exit "$0"'],
 }));

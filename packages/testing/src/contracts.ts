@@ -9,6 +9,8 @@
  */
 import {
   type ArtifactSource,
+  type Clock,
+  type CommandRunner,
   isAtvmError,
   type Notification,
   type Notifier,
@@ -264,6 +266,75 @@ export function testNotifierContract(
       expect(outcome.kind).toBe("unknown");
       if (fixture.secret !== undefined && outcome.kind !== "ok")
         expect(outcome.detail).not.toContain(fixture.secret);
+    });
+  });
+}
+
+/** What a clock setup returns: the clock, and a way to let `ms` of real (or simulated) time pass. */
+export interface ClockFixture {
+  readonly clock: Clock;
+  /** Lets at least `ms` milliseconds pass on this clock (sleep for a real clock, advance for a fake). */
+  readonly pass: (ms: number) => Promise<void>;
+}
+
+/**
+ * The `Clock` contract (ports.ts): `now()` is a UTC epoch in ms within a sane range, and
+ * `monotonicMs()` never goes backwards and moves with passing time (hang windows, D9).
+ */
+export function testClockContract(name: string, setup: () => Promise<ClockFixture>): void {
+  describe(`Clock contract: ${name}`, () => {
+    it("now() is a finite UTC epoch in ms after 2020 and before 2100", async () => {
+      const { clock } = await setup();
+      const now = clock.now();
+      expect(Number.isFinite(now)).toBe(true);
+      expect(now).toBeGreaterThan(Date.UTC(2020, 0, 1));
+      expect(now).toBeLessThan(Date.UTC(2100, 0, 1));
+    });
+    it("D9 monotonicMs() never goes backwards and counts passing time", async () => {
+      const { clock, pass } = await setup();
+      const first = clock.monotonicMs();
+      let last = first;
+      for (let i = 0; i < 50; i++) {
+        const next = clock.monotonicMs();
+        expect(next).toBeGreaterThanOrEqual(last);
+        last = next;
+      }
+      await pass(20);
+      expect(clock.monotonicMs() - first).toBeGreaterThanOrEqual(19);
+    });
+  });
+}
+
+/** What a command-runner setup returns: a runner that can run `echoArgv` (prints its argv, one per line). */
+export interface CommandRunnerFixture {
+  readonly runner: CommandRunner;
+  /** An argv prefix that prints each following argument on its own line and exits 0, e.g. `["printf", "%s\\n"]`. */
+  readonly echoArgv: readonly string[];
+  /** An argv prefix that exits with the code given as the next argument, e.g. `["sh", "-c", "exit $0"]`. */
+  readonly exitArgv: readonly string[];
+}
+
+/**
+ * The `CommandRunner` contract (ports.ts): argv goes through unchanged (no shell splitting or
+ * expansion), the exit code and output come back, and a command that cannot start rejects with
+ * `AtvmError` `COMMAND_FAILED_TO_START`.
+ */
+export function testCommandRunnerContract(name: string, setup: () => Promise<CommandRunnerFixture>): void {
+  describe(`CommandRunner contract: ${name}`, () => {
+    it("passes every argument through unchanged, shell metacharacters included", async () => {
+      const { runner, echoArgv } = await setup();
+      const args = ["plain", "two words", "$HOME", "`id`", "a;b|c&d", "'quoted'", 'say "hi"', "*"];
+      const result = await runner.run([...echoArgv, ...args]);
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout.split("\n").slice(0, args.length)).toEqual(args);
+    });
+    it("returns the command's exit code without rejecting", async () => {
+      const { runner, exitArgv } = await setup();
+      expect((await runner.run([...exitArgv, "3"])).exitCode).toBe(3);
+    });
+    it("rejects COMMAND_FAILED_TO_START for a command that does not exist", async () => {
+      const { runner } = await setup();
+      expect(await rejectionCode(runner.run(["atvm-no-such-command-7f3a"]))).toBe("COMMAND_FAILED_TO_START");
     });
   });
 }

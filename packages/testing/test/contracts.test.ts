@@ -9,6 +9,8 @@ import {
   createScriptedRunner,
   processInfo,
   testArtifactSourceContract,
+  testClockContract,
+  testCommandRunnerContract,
   testNotifierContract,
   testProcessProbeContract,
   testStateStoreContract,
@@ -102,4 +104,25 @@ describe("memory fakes beyond the contracts", () => {
     await expect(runner.run(["rm", "-rf", "/"])).rejects.toMatchObject({ code: "COMMAND_FAILED_TO_START" });
     expect(runner.calls.map((c) => c.argv[0])).toEqual(["systemctl", "systemctl", "rm"]);
   });
+});
+
+testClockContract("manual", async () => {
+  const clock = createManualClock(Date.UTC(2026, 2, 27, 8, 0, 0));
+  return { clock, pass: async (ms) => clock.advance(ms) };
+});
+
+// The scripted fake behaves like a real runner for the commands it was told about.
+testCommandRunnerContract("scripted", async () => {
+  const echo = ["atvm-echo"];
+  const exit = ["atvm-exit"];
+  const runner = createScriptedRunner()
+    .on(
+      (argv) => argv[0] === "atvm-echo",
+      // A scripted response is fixed, so answer the contract's own argv.
+      {
+        stdout: ["plain", "two words", "$HOME", "`id`", "a;b|c&d", "'quoted'", 'say "hi"', "*"].join("\n"),
+      },
+    )
+    .on(["atvm-exit", "3"], { exitCode: 3 });
+  return { runner, echoArgv: echo, exitArgv: exit };
 });
