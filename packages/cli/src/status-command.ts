@@ -3,7 +3,7 @@
  * Wiring only: config → adapters (node-fs source, /proc probe) → collect → locate → scope →
  * reconstruct → render. Exit 0 whenever a status was produced, whatever the run state.
  */
-import { readdirSync, statSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import type { InvocationObservation } from "@atvm-watch/artifacts";
 import {
@@ -165,17 +165,22 @@ export async function runStatus(options: StatusCommandOptions, io: CliIo): Promi
 /** The heading of a run whose build name no evidence gives (R19's artifacts-only fallback). */
 export const UNNAMED_BUILD = "(unnamed run)";
 
+/** Lines only a Cypress / cypress-cloud runner log has (research/peers.md §4.3). */
+const RUNNER_LOG_MARK =
+  /Run URL:|Recorded Run:|\(Run Starting\)|Cloud Run Finished|Running:\s+\S+\.(?:cy|spec)\.[jt]s|Discovered \d+ spec files/;
+
 /**
  * The newest runner log among the layout's runner-log templates (`/tmp/{build}.log`), with the build
  * name it stands for; `null` when none exists. Only the template's own folder is read (not
- * recursively), and launch logs (`<build>.launch.log`) are not runner logs.
+ * recursively); launch logs (`<build>.launch.log`) and files whose first 64 KiB show no Cypress or
+ * cypress-cloud output (other tools' logs in /tmp) are not runner logs.
  */
 export function newestRunnerLog(
   templates: readonly string[],
   root: string,
   home: string | undefined,
 ): { readonly build: string; readonly path: string } | null {
-  let best: { build: string; path: string; mtimeMs: number } | null = null;
+  const candidates: { build: string; path: string; mtimeMs: number }[] = [];
   for (const template of templates) {
     if (!template.includes("{build}")) continue;
     const expanded =
@@ -195,9 +200,28 @@ export function newestRunnerLog(
       if (!isSafeBuildName(build) || build.endsWith(".launch")) continue;
       const stats = statSync(join(dir, name), { throwIfNoEntry: false });
       if (stats === undefined || !stats.isFile()) continue;
-      if (best === null || stats.mtimeMs > best.mtimeMs)
-        best = { build, path: join(dir, name), mtimeMs: stats.mtimeMs };
+      candidates.push({ build, path: join(dir, name), mtimeMs: stats.mtimeMs });
     }
   }
-  return best === null ? null : { build: best.build, path: best.path };
+  candidates.sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const candidate of candidates) {
+    if (RUNNER_LOG_MARK.test(head(candidate.path, 64 * 1024)))
+      return { build: candidate.build, path: candidate.path };
+  }
+  return null;
+}
+
+/** The first `bytes` of a file as UTF-8 (empty when unreadable). */
+function head(path: string, bytes: number): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const buffer = Buffer.alloc(bytes);
+    const n = readSync(fd, buffer, 0, bytes, 0);
+    return buffer.subarray(0, n).toString("utf8");
+  } catch {
+    return "";
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

@@ -1,8 +1,9 @@
-import { rmSync } from "node:fs";
+import { rmSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import type { ProcessInfo } from "@atvm-watch/engine";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../src/main.ts";
+import { newestRunnerLog } from "../src/status-command.ts";
 import { BUILD, capture, finishedRoot, fixedProbe, T0, TEMPLATE_COMMAND } from "./fixture.ts";
 
 const made: string[] = [];
@@ -194,5 +195,25 @@ describe("atvm --version", () => {
     const code = await main(["--version"], { stdout: io.stdout, stderr: io.stderr });
     expect(code).toBe(0);
     expect(io.out().trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe("newestRunnerLog", () => {
+  it("R19 takes the newest Cypress runner log, not another tool's log or a launch log", () => {
+    const r = finishedRoot();
+    made.push(r.root);
+    r.write(
+      "tmp/old-build.log",
+      "🎥 Run URL: https://app.currents.dev/run/1\nRunning: cypress/e2e/generated/atvm7-ubuntu24.04.cy.ts (1/2)\n",
+    );
+    r.write("tmp/e2e-new.launch.log", "template generation output\n");
+    r.write("tmp/apt-history.log", "Start-Date: 2026-03-27 unrelated tool log\n");
+    const t = Date.now() / 1000;
+    utimesSync(join(r.root, "tmp/old-build.log"), t - 60, t - 60);
+    utimesSync(join(r.root, `tmp/${BUILD}.log`), t - 120, t - 120);
+    expect(newestRunnerLog(["tmp/{build}.log"], r.root, undefined)).toEqual({
+      build: "old-build",
+      path: join(r.root, "tmp/old-build.log"),
+    });
   });
 });
