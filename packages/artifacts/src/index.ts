@@ -36,3 +36,4 @@ export type {
   TestcaseState,
   TestFailure,
 } from "./types.ts";
+export { PARSE_ISSUE_KINDS } from "./types.ts";

@@ -53,6 +53,21 @@ export type ParseIssueKind =
   | "invalid"
   | "truncated-log";
 
+/** Every `ParseIssueKind`, in the order documented above; the one list other packages derive from. */
+export const PARSE_ISSUE_KINDS: readonly [ParseIssueKind, ...ParseIssueKind[]] = [
+  "empty",
+  "incomplete",
+  "malformed",
+  "binary",
+  "too-large",
+  "too-deep",
+  "hostile",
+  "ambiguous",
+  "unresolved-host",
+  "invalid",
+  "truncated-log",
+];
+
 /** A problem with one artifact. Rides on the snapshot; never a thrown error. */
 export interface ParseIssue {
   /** The artifact's path (`ArtifactMeta.path`). */

@@ -3,24 +3,13 @@ import { describe, expect } from "vitest";
 import { parseJunitXml } from "../src/junit.ts";
 import { parseReporterJson } from "../src/reporter-json.ts";
 import type { ParseResult } from "../src/types.ts";
+import { PARSE_ISSUE_KINDS } from "../src/types.ts";
 
 const META = {
   path: "cypress/cmcReporter/xml/test-result-prop.xml",
   knownHosts: ["atvm41-redhat6.0", "atvm7-ubuntu24.04"],
 };
-const KINDS = new Set([
-  "empty",
-  "incomplete",
-  "malformed",
-  "binary",
-  "too-large",
-  "too-deep",
-  "hostile",
-  "ambiguous",
-  "unresolved-host",
-  "invalid",
-  "truncated-log",
-]);
+const KINDS = new Set<string>(PARSE_ISSUE_KINDS);
 
 /** A parser's answer is well-formed: lists of observations and issues with known kinds, and a clean prototype. */
 function wellFormed(result: ParseResult<unknown>): void {
