@@ -11,6 +11,7 @@ export type AtvmErrorCode =
   | "ROOT_NOT_FOUND"
   | "COMMAND_FAILED_TO_START"
   | "NOTIFY_REJECTED"
+  | "SSH_FAILED"
   | "USAGE";
 
 /** A typed error whose message names the offending value and the fix. */
