@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -116,6 +117,22 @@ describeSsh("ssh adapter against a real sshd on 127.0.0.1", () => {
     const polled = await source.pollBatch({ dirs: ["logs"] });
     expect(polled.listings[0]?.issues).toEqual([["logs/leak.json", "SYMLINK_OUTSIDE_ROOT"]]);
     expect([...polled.contents.keys()]).toEqual(["logs/ok.json"]);
+  });
+
+  it("a FIFO planted where a file should be never hangs the poll, and a non-UTF-8 name is listed escaped", async () => {
+    const root = tempRoot();
+    mkdirSync(join(root, "xml"));
+    execFileSync("mkfifo", [join(root, "xml/test-result-fifo.xml")]);
+    writeFileSync(Buffer.from(`${root}/xml/test-result-\xff.xml`, "latin1"), "<testsuites/>");
+    const source = createSshSource(connect(), { root });
+    const error = await caught(source.read("xml/test-result-fifo.xml"));
+    expect(isAtvmError(error) && error.code).toBe("INVALID_PATH");
+    const listing = await source.list("xml");
+    expect(listing.map((e) => e.path)).toEqual(["xml/test-result-\\xff.xml"]);
+    const polled = await source.pollBatch({ dirs: ["xml"] });
+    expect(new TextDecoder().decode(polled.contents.get("xml/test-result-\\xff.xml")?.bytes)).toBe(
+      "<testsuites/>",
+    );
   });
 
   it("a changed host key is refused as an ssh failure of kind host-key, never a result", async () => {
