@@ -1,3 +1,4 @@
+import type { HostEntry } from "@atvm-watch/engine";
 import { buildSnapshot, hostEntry } from "@atvm-watch/testing";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CATALOG } from "../src/default-catalog.ts";
@@ -6,11 +7,7 @@ import { digestRun } from "../src/digest.ts";
 import { type RunSummary, SummarySchema, summarizeRun } from "../src/summary.ts";
 import { failed } from "./helpers.ts";
 
-function summary(
-  build: string,
-  hosts: NonNullable<Parameters<typeof buildSnapshot>[0]>["hosts"],
-  template = "cmc-e2e",
-): RunSummary {
+function summary(build: string, hosts: readonly HostEntry[], template = "cmc-e2e"): RunSummary {
   const snapshot = buildSnapshot({ build, template, progress: "finished", at: Date.UTC(2026, 2, 27), hosts });
   return summarizeRun(snapshot, digestRun(snapshot, DEFAULT_CATALOG));
 }
