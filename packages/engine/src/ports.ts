@@ -68,13 +68,31 @@ export interface Notification {
   readonly text: string;
   /** Identity of the posted scope (build or batch) for logs and the props marker. */
   readonly scopeId: string;
+  /**
+   * The durable notification id from the post intent (reliability: one id per scope, the same on every
+   * re-post), carried in the message footer and the props marker so a duplicate can be recognised.
+   * When absent the adapter derives one from `scopeId` and `text`.
+   */
+  readonly notificationId?: string;
 }
 
-/** The outcome of one delivery attempt: `ok` only when the server answered `ok` (D10). */
+/**
+ * The outcome of one `notify` call, after the adapter's own bounded retries: `ok` only when the server
+ * answered `ok` (D10). Optional fields (set by real adapters, absent from older fakes):
+ * `attempts` — HTTP requests made (≥ 1); `retryable` — for `rejected` only: `true` when a later call
+ * may succeed (5xx, 429, nothing sent), `false` when the same message will be refused again (4xx).
+ * Status `0` means no HTTP answer and nothing was delivered (connection refused, DNS failure).
+ */
 export type NotifyOutcome =
-  | { readonly kind: "ok" }
-  | { readonly kind: "rejected"; readonly status: number; readonly detail: string }
-  | { readonly kind: "unknown"; readonly detail: string };
+  | { readonly kind: "ok"; readonly attempts?: number }
+  | {
+      readonly kind: "rejected";
+      readonly status: number;
+      readonly detail: string;
+      readonly retryable?: boolean;
+      readonly attempts?: number;
+    }
+  | { readonly kind: "unknown"; readonly detail: string; readonly attempts?: number };
 
 /** Delivers one post. Never throws: failures come back as an outcome. */
 export interface Notifier {

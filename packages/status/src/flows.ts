@@ -4,37 +4,22 @@
  * (passed in as `RenderOptions.flows`).
  */
 
+import flowsData from "../data/flows.json" with { type: "json" };
+
 /**
- * The built-in test flows by template name. Each entry lists step titles in order; the renderers
- * number them from 1. `cmc-e2e` is the 22-step flow of the operators' 2026-03-27 learning
- * (seeds/000), word for word (R25).
+ * The built-in test flows by template name, read from `packages/status/data/flows.json` (R25: flows
+ * are data; the one copy every reader uses: this renderer, the fixture generator and the tests). Each
+ * entry lists step titles in order; the renderers number them from 1. `cmc-e2e` is the 22-step flow of
+ * the operators' 2026-03-27 learning, word for word (R25).
  */
-export const DEFAULT_TEST_FLOWS: Readonly<Record<string, readonly string[]>> = Object.freeze({
-  "cmc-e2e": Object.freeze([
-    "Verifying set up",
-    "Power on and obtain ip address and host name",
-    "Uninstall CMC if still exists",
-    "Setting up disk on the host",
-    "Copy CMC install command from GUI",
-    "Install CMC",
-    "Create migration session",
-    "Tracking Changes",
-    "Trigger cmotion and do I/O test before actual cutover",
-    "Verify data for cmotion",
-    "Trigger revert cmotion and do I/O test before and during cmotion",
-    "Verify data for revert cmotion",
-    "Trigger cmotion again",
-    "Finalize cutover",
-    "Create migration report",
-    "Delete migration session",
-    "Verify local destination disk",
-    "Remove enabled FC integration",
-    "Remove host and volumes",
-    "Uninstall CMC",
-    "Clean up iSCSI targets",
-    "Power off",
-  ]),
-});
+export const DEFAULT_TEST_FLOWS: Readonly<Record<string, readonly string[]>> = Object.freeze(
+  Object.fromEntries(
+    Object.entries(flowsData as Record<string, string[]>).map(([name, steps]) => [
+      name,
+      Object.freeze([...steps]),
+    ]),
+  ),
+);
 
 /** A template's resolved flow: `steps` is `null` when no flow is defined for it (or the template is unknown). */
 export interface ResolvedTestFlow {

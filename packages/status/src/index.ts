@@ -18,6 +18,16 @@ export {
   toStatusJson,
 } from "./json.ts";
 export { MATTERMOST_MAX_CHARS, renderMarkdown } from "./markdown.ts";
-export { isBookkeepingNote, type RenderOptions, SECTION_LABELS } from "./model.ts";
+export { isBookkeepingNote, type RenderOptions, SECTION_LABELS, stateReasonOf } from "./model.ts";
+export {
+  andMore,
+  BIDI_CONTROLS,
+  JSON_LIST_LIMIT,
+  MENTION_BREAK,
+  NOTES_LIST_LIMIT,
+  neutralizeMentions,
+  stripBidi,
+  stripBidiDeep,
+} from "./safety.ts";
 export { parseStatusJson, type StatusJsonParseResult, statusJsonSchema } from "./schema.ts";
 export { renderText } from "./text.ts";

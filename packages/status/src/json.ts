@@ -7,7 +7,14 @@ import type { ParseIssueKind } from "@atvm-watch/artifacts";
 import type { BatchState, HostEntry, HostStatus, RunState, Snapshot } from "@atvm-watch/engine";
 import { resolveTestFlow } from "./flows.ts";
 import { assertZone } from "./format.ts";
-import { countHosts, coverageSelector, isBookkeepingNote, type RenderOptions } from "./model.ts";
+import {
+  countHosts,
+  coverageSelector,
+  isBookkeepingNote,
+  type RenderOptions,
+  stateReasonOf,
+} from "./model.ts";
+import { JSON_LIST_LIMIT, stripBidiDeep } from "./safety.ts";
 
 /** The schema id of {@link StatusJsonV1}. */
 export const STATUS_SCHEMA_ID = "atvm.status.v1";
@@ -120,8 +127,14 @@ export interface StatusJsonV1 {
   readonly runUrls: readonly string[];
   /** The exact `cmc-templates.py` command, untrimmed (R36). */
   readonly templateCommand: string | null;
-  /** Operator notes (R31): anomalies and failure context; bookkeeping removed. */
+  /** Why a CANCELLED/TERMINATED/HUNG/UNKNOWN run is so (progress reasons joined by `; `); `null` otherwise. */
+  readonly stateReason: string | null;
+  /** Operator notes (R31): anomalies and failure context; bookkeeping removed; the first 100. */
   readonly notes: readonly string[];
+  /** All notes, including those past the first 100. */
+  readonly noteCount: number;
+  /** All parse issues, including those past the first 100 kept in `issues`. */
+  readonly issueCount: number;
   /** Artifacts that could not be read. */
   readonly issues: readonly {
     readonly file: string;
@@ -175,7 +188,10 @@ function hostJson(h: HostEntry): StatusJsonHostV1 {
  * The snapshot as `atvm.status.v1` JSON data (plain objects, ready for `JSON.stringify`). Times
  * are ISO-8601 UTC strings (`options.zone` only affects the text renderings), durations integer
  * milliseconds; notes without bookkeeping (R31, R24); the selector without a host list (R35);
- * the test flow resolved like `TEST FLOW:` (R25). Pure.
+ * the test flow resolved like `TEST FLOW:` (R25); the state reason that text and markdown show as a
+ * `State <STATE>: …` note in `stateReason`; `notes` and `issues` keep the first 100 entries, with the
+ * full counts in `noteCount` and `issueCount` (R31 bounds); bidirectional controls stripped from every
+ * string (safety.ts). Pure.
  *
  * @throws AtvmError `CONFIG_INVALID` when `options.zone` is not a valid IANA zone (checked for
  * every renderer alike, so a bad config fails the same way everywhere).
@@ -190,7 +206,8 @@ export function toStatusJson(snapshot: Snapshot, options: RenderOptions): Status
   const template = snapshot.template ?? snapshot.coverage.template;
   const flow = resolveTestFlow(template, options.flows);
   const c = snapshot.coverage;
-  return {
+  const notes = snapshot.notes.filter((n) => !isBookkeepingNote(n));
+  return stripBidiDeep<StatusJsonV1>({
     schema: STATUS_SCHEMA_ID,
     build: snapshot.build,
     template,
@@ -250,7 +267,12 @@ export function toStatusJson(snapshot: Snapshot, options: RenderOptions): Status
     testFlow: { template: flow.template, steps: flow.steps === null ? null : [...flow.steps] },
     runUrls: [...snapshot.runUrls],
     templateCommand: snapshot.templateCommand,
-    notes: snapshot.notes.filter((n) => !isBookkeepingNote(n)),
-    issues: snapshot.issues.map((i) => ({ file: i.file, kind: i.kind, problem: i.problem })),
-  };
+    stateReason: stateReasonOf(snapshot),
+    notes: notes.slice(0, JSON_LIST_LIMIT),
+    noteCount: notes.length,
+    issues: snapshot.issues
+      .slice(0, JSON_LIST_LIMIT)
+      .map((i) => ({ file: i.file, kind: i.kind, problem: i.problem })),
+    issueCount: snapshot.issues.length,
+  });
 }

@@ -13,6 +13,7 @@ import {
   type Row,
   type StatusModel,
 } from "./model.ts";
+import { NOTES_LIST_LIMIT, neutralizeMentions, stripBidi } from "./safety.ts";
 
 /** Mattermost's default post limit in runes (Unicode code points): `PostMessageMaxRunesV2` = 65535 / 4. */
 export const MATTERMOST_MAX_CHARS = 16_383;
@@ -264,7 +265,10 @@ function render(model: StatusModel, details: Details, plan: Plan, maxChars: numb
       );
     }
   }
-  const issues = issuesLine(model.issues, plan.issueLimit);
+  const issues = issuesLine(
+    model.issues,
+    plan.issueLimit === null ? NOTES_LIST_LIMIT : Math.min(plan.issueLimit, NOTES_LIST_LIMIT),
+  );
   if (issues !== null) {
     cuts.issuesHidden = plan.issueLimit === null ? 0 : Math.max(0, model.issues.length - plan.issueLimit);
     notes.push(`- ${escapeMd(issues)}`);
@@ -273,7 +277,12 @@ function render(model: StatusModel, details: Details, plan: Plan, maxChars: numb
   if (shortened !== null) notes.push(`- ${escapeMd(shortened)}`);
   if (notes.length === 0) notes.push("- none");
   out.push(...notes);
-  return out.join("\n");
+  return safeMarkdown(out.join("\n"));
+}
+
+/** Every markdown output passes here: bidi controls stripped, channel-wide mentions broken outside code. */
+function safeMarkdown(markdown: string): string {
+  return neutralizeMentions(stripBidi(markdown));
 }
 
 /** Last resort when even the emergency rung overflows (e.g. a huge build name): a minimal post that says so. */
@@ -287,7 +296,7 @@ function minimal(model: StatusModel, maxChars: number): string {
     "**NOTES:**",
     `- The status does not fit one Mattermost post of ${groupDigits(maxChars)} characters; hosts are not listed. Full status: atvm status.`,
   ].join("\n");
-  return truncate(text, maxChars);
+  return truncate(safeMarkdown(text), maxChars);
 }
 
 /**
@@ -300,7 +309,9 @@ function minimal(model: StatusModel, maxChars: number): string {
  * first, then the test flow and issue list, then PASS hosts (then NOT STARTED, SKIPPED, RUNNING)
  * are collapsed into lines stating how many were collapsed; FAIL hosts stay listed (only if FAIL
  * lines alone overflow are the surplus counted in a `N more FAIL hosts not listed` line). NOTES
- * says what was shortened. Pure.
+ * says what was shortened. NOTES lists show at most 20 items, then `… and N more` (R31). Channel-wide
+ * mentions (`@channel`, `@here`, `@all`, `@everyone`, `<!channel>` …) outside fenced code get a zero-width
+ * joiner after the `@` / `<!` so they never ping; bidirectional controls are stripped (safety.ts). Pure.
  *
  * @throws AtvmError `CONFIG_INVALID` when `options.zone` is not a valid IANA zone.
  */

@@ -8,6 +8,7 @@ import type { BatchEntry, HostEntry, HostStatus, RunState, Snapshot } from "@atv
 import { match } from "ts-pattern";
 import { missingFlowMessage, resolveTestFlow } from "./flows.ts";
 import { formatApproxDuration, formatDuration, formatTime, oneLine, plural } from "./format.ts";
+import { andMore, NOTES_LIST_LIMIT } from "./safety.ts";
 
 /** Options every renderer takes (contracts.md). */
 export interface RenderOptions {
@@ -212,7 +213,7 @@ export function coverageSelector(snapshot: Snapshot): string | null {
 
 /**
  * The one-line parse-issue summary (R31): `2 artifacts could not be read: a.xml: <problem>; b.json: <problem>`.
- * `limit` caps how many issues are listed (`null`: all); the rest are counted.
+ * `limit` caps how many issues are listed (`null`: all); the rest are counted (`… and N more`).
  */
 export function issuesLine(issues: readonly ParseIssue[], limit: number | null): string | null {
   if (issues.length === 0) return null;
@@ -221,7 +222,28 @@ export function issuesLine(issues: readonly ParseIssue[], limit: number | null):
   const more = issues.length - shown.length;
   if (shown.length === 0) return `${head} (${plural(more, "issue")}, not listed to fit one post)`;
   const listed = shown.map((i) => `${oneLine(i.file)}: ${oneLine(i.problem)}`).join("; ");
-  return `${head}: ${listed}${more > 0 ? `; ${more} more not listed` : ""}`;
+  return `${head}: ${listed}${more > 0 ? ` … and ${more} more` : ""}`;
+}
+
+/**
+ * Why the run is in a state that closes without a post (CANCELLED, TERMINATED, HUNG, UNKNOWN: D2, D9):
+ * its progress reasons without bookkeeping (R31), one line each, the first `NOTES_LIST_LIMIT` joined by
+ * `; ` (then `… and N more`); `null` for RUNNING, COMPLETED, FAILED or when no reason was recorded.
+ * Text, markdown (as a `State <STATE>: …` note) and JSON (`stateReason`) carry the same string.
+ */
+export function stateReasonOf(snapshot: Snapshot): string | null {
+  const unsettled = match(snapshot.state)
+    .with("RUNNING", "COMPLETED", "FAILED", () => false)
+    .with("CANCELLED", "TERMINATED", "HUNG", "UNKNOWN", () => true)
+    .exhaustive();
+  if (!unsettled) return null;
+  const reasons = snapshot.progressReasons
+    .filter((r) => !isBookkeepingNote(r))
+    .map(oneLine)
+    .filter((r) => r.length > 0);
+  if (reasons.length === 0) return null;
+  const more = andMore(reasons.length, NOTES_LIST_LIMIT, "reasons");
+  return reasons.slice(0, NOTES_LIST_LIMIT).join("; ") + (more === null ? "" : ` ${more}`);
 }
 
 /**
@@ -299,12 +321,10 @@ export function buildModel(snapshot: Snapshot, options: RenderOptions): StatusMo
     .filter((n) => !isBookkeepingNote(n))
     .map(oneLine)
     .filter((n) => n.length > 0);
-  const unsettled = match(snapshot.state)
-    .with("RUNNING", "COMPLETED", "FAILED", () => false)
-    .with("CANCELLED", "TERMINATED", "HUNG", "UNKNOWN", () => true)
-    .exhaustive();
-  const reasons = snapshot.progressReasons.filter((r) => !isBookkeepingNote(r)).map(oneLine);
-  if (unsettled && reasons.length > 0) notes.push(`State ${snapshot.state}: ${reasons.join("; ")}`);
+  const moreNotes = andMore(notes.length, NOTES_LIST_LIMIT, "notes");
+  if (moreNotes !== null) notes.splice(NOTES_LIST_LIMIT, notes.length - NOTES_LIST_LIMIT, moreNotes);
+  const stateReason = stateReasonOf(snapshot);
+  if (stateReason !== null) notes.push(`State ${snapshot.state}: ${stateReason}`);
 
   return {
     build: oneLine(snapshot.build),

@@ -102,8 +102,28 @@ const schema: z.ZodType<StatusJsonV1> = z
     }),
     runUrls: z.array(z.string()).describe("cloud (Currents) run URLs, newest last"),
     templateCommand: z.string().nullable().describe("the exact cmc-templates.py command, untrimmed (R36)"),
-    notes: z.array(z.string()).describe("operator notes: anomalies, failure context (R31)"),
-    issues: z.array(z.strictObject({ file: z.string(), kind: issueKind, problem: z.string() })),
+    stateReason: z
+      .string()
+      .nullable()
+      .describe(
+        "why the run is CANCELLED, TERMINATED, HUNG or UNKNOWN (progress reasons joined by '; '); null otherwise (D2, D9)",
+      ),
+    notes: z
+      .array(z.string())
+      .describe("operator notes: anomalies, failure context (R31); the first 100, see noteCount"),
+    noteCount: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe("how many notes there are in all (notes keeps the first 100)"),
+    issues: z
+      .array(z.strictObject({ file: z.string(), kind: issueKind, problem: z.string() }))
+      .describe("artifacts that could not be read; the first 100, see issueCount"),
+    issueCount: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe("how many parse issues there are in all (issues keeps the first 100)"),
   })
   .meta({
     title: "atvm-watch run status (atvm.status.v1)",

@@ -5,6 +5,7 @@ import type { HostStatus, RunState, Snapshot } from "@atvm-watch/engine";
 import { match } from "ts-pattern";
 import { assertZone } from "./format.ts";
 import { buildModel, hostDetail, hostLine, issuesLine, type RenderOptions, type Row } from "./model.ts";
+import { NOTES_LIST_LIMIT, stripBidi } from "./safety.ts";
 
 const RESET = "\u001b[0m";
 const BOLD = "\u001b[1m";
@@ -39,8 +40,9 @@ function stateColor(state: RunState): string | null {
  * `TIMING:`, `COVERAGE:`, `TEST FLOW:`, `NOTES:` in that order (R29), the same for every template
  * (R16). One host per line, host first (R8/R12); FAIL lines carry `step N (<title>): <message>`
  * (R17); SKIPPED lines their blacklist reason (R3); the inventory kernel ends the line (W10).
- * Times are shown in `options.zone`. ANSI colour only when `options.color` is `true`. No length
- * limit. Pure.
+ * Times are shown in `options.zone`. ANSI colour only when `options.color` is `true`. NOTES lists
+ * (notes, parse issues) show the first 20 items then `… and N more` (R31); bidirectional controls are
+ * stripped (safety.ts). Pure.
  *
  * @throws AtvmError `CONFIG_INVALID` when `options.zone` is not a valid IANA zone.
  */
@@ -89,10 +91,10 @@ export function renderText(snapshot: Snapshot, options: RenderOptions): string {
   for (const url of model.runUrls) notes.push(`Run URL: ${url}`);
   if (model.templateCommand !== null) notes.push(`Template command: ${model.templateCommand}`);
   notes.push(...model.notes);
-  const issues = issuesLine(model.issues, null);
+  const issues = issuesLine(model.issues, NOTES_LIST_LIMIT);
   if (issues !== null) notes.push(issues);
   if (notes.length === 0) notes.push("none");
   out.push(...notes.map((n) => `  ${n}`));
 
-  return `${out.join("\n")}\n`;
+  return stripBidi(`${out.join("\n")}\n`);
 }

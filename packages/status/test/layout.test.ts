@@ -1,5 +1,6 @@
 import { isAtvmError } from "@atvm-watch/engine";
 import { describe, expect, it } from "vitest";
+import flowsData from "../data/flows.json" with { type: "json" };
 import {
   DEFAULT_TEST_FLOWS,
   formatApproxDuration,
@@ -13,31 +14,8 @@ import { host, MIN, sectionLines, snapshot, T0 } from "./helpers.ts";
 const UTC = { zone: "UTC" } as const;
 const LABELS = ["SUMMARY:", "HOSTS:", "TIMING:", "COVERAGE:", "TEST FLOW:", "NOTES:"];
 
-/** Typed from seeds/000 (2026-03-27, "Replace FUNCTIONALLY with TEST FLOW"), word for word. */
-const CMC_E2E_FLOW = [
-  "1. Verifying set up",
-  "2. Power on and obtain ip address and host name",
-  "3. Uninstall CMC if still exists",
-  "4. Setting up disk on the host",
-  "5. Copy CMC install command from GUI",
-  "6. Install CMC",
-  "7. Create migration session",
-  "8. Tracking Changes",
-  "9. Trigger cmotion and do I/O test before actual cutover",
-  "10. Verify data for cmotion",
-  "11. Trigger revert cmotion and do I/O test before and during cmotion",
-  "12. Verify data for revert cmotion",
-  "13. Trigger cmotion again",
-  "14. Finalize cutover",
-  "15. Create migration report",
-  "16. Delete migration session",
-  "17. Verify local destination disk",
-  "18. Remove enabled FC integration",
-  "19. Remove host and volumes",
-  "20. Uninstall CMC",
-  "21. Clean up iSCSI targets",
-  "22. Power off",
-];
+/** The cmc-e2e flow from the one flows data file (R25), numbered as the layout shows it. */
+const CMC_E2E_FLOW = flowsData["cmc-e2e"].map((step, i) => `${i + 1}. ${step}`);
 
 describe("heading and section order", () => {
   it("R4 the build name is the heading (text and markdown)", () => {
@@ -377,6 +355,11 @@ describe("TEST FLOW", () => {
     expect(sectionLines(text, "TEST FLOW:")).toEqual(CMC_E2E_FLOW.map((step) => `  ${step}`));
     expect(text.split("Power off")).toHaveLength(2);
     expect(DEFAULT_TEST_FLOWS["cmc-e2e"]).toHaveLength(22);
+    // Spot checks typed from the operators' 2026-03-27 learning, independent of the data file.
+    expect(DEFAULT_TEST_FLOWS["cmc-e2e"]?.[0]).toBe("Verifying set up");
+    expect(DEFAULT_TEST_FLOWS["cmc-e2e"]?.[5]).toBe("Install CMC");
+    expect(DEFAULT_TEST_FLOWS["cmc-e2e"]?.[8]).toBe("Trigger cmotion and do I/O test before actual cutover");
+    expect(DEFAULT_TEST_FLOWS["cmc-e2e"]?.[21]).toBe("Power off");
     const md = renderMarkdown(snapshot(), UTC).split("\n");
     const at = md.indexOf("**TEST FLOW:**");
     expect(md.slice(at + 1, at + 23)).toEqual(CMC_E2E_FLOW);

@@ -14,6 +14,7 @@ import {
   isAtvmError,
   type Notification,
   type Notifier,
+  type NotifyOutcome,
   type ProcessInfo,
   type ProcessProbe,
   type StateStore,
@@ -219,53 +220,79 @@ export function testProcessProbeContract(name: string, setup: () => Promise<Proc
   });
 }
 
-/** How the notifier's far side behaves in one contract case. */
+/**
+ * How the notifier's far side behaves in one contract case: `ok` accepts; `rejected-400` refuses the
+ * payload (permanent); `rejected-503` is unavailable on every request (retryable); `unknown` loses the
+ * request mid-way (connection reset or timeout after the request was sent: the post may exist).
+ */
 export type NotifierScenario = "ok" | "rejected-400" | "rejected-503" | "unknown";
 
 /** What a notifier setup returns: the notifier, what the far side received, and a secret that must never leak. */
 export interface NotifierFixture {
   readonly notifier: Notifier;
-  /** Messages the far side received (text as sent). */
+  /** Messages the far side received, one per request (text as sent, e.g. with a footer appended). */
   readonly received: () => Promise<readonly Notification[]> | readonly Notification[];
-  /** E.g. the webhook URL: it must not appear in any outcome detail (reliability.md §5.3). */
+  /** E.g. the webhook URL or its key: it must not appear in any outcome detail (reliability.md §5.3). */
   readonly secret?: string;
 }
 
 /**
- * The `Notifier` contract (D10): `ok` only when the far side said ok; rejections carry the HTTP status;
- * an ambiguous failure is `unknown`; `notify` never throws; the secret never shows up in a detail.
+ * The `Notifier` contract (D10): `ok` only when the far side said ok, with the text delivered (an
+ * adapter may append to it, never change it); a permanent rejection carries the HTTP status and is sent
+ * once (no retry storm); a retryable one carries its status; an ambiguous failure is `unknown` and is
+ * not re-sent; `notify` never throws; the secret never shows up in a detail. Optional outcome fields
+ * (`retryable`, `attempts`), when an adapter sets them, must agree with what the far side saw.
  */
 export function testNotifierContract(
   name: string,
   setup: (scenario: NotifierScenario) => Promise<NotifierFixture>,
 ): void {
   const message: Notification = { text: "#### e2e-0327\nSUMMARY:\n1 PASS", scopeId: "e2e-0327" };
+  const noSecret = (fixture: NotifierFixture, outcome: NotifyOutcome): void => {
+    if (fixture.secret !== undefined && outcome.kind !== "ok")
+      expect(outcome.detail).not.toContain(fixture.secret);
+  };
   describe(`Notifier contract: ${name}`, () => {
     it("D10 answers ok when the far side accepted, and delivers the text intact", async () => {
       const fixture = await setup("ok");
-      expect(await fixture.notifier.notify(message)).toEqual({ kind: "ok" });
+      const outcome = await fixture.notifier.notify(message);
+      expect(outcome.kind).toBe("ok");
       const received = await fixture.received();
-      expect(received.map((m) => m.text)).toEqual([message.text]);
+      expect(received).toHaveLength(1);
+      expect(received[0]?.text.startsWith(message.text)).toBe(true);
+      expect(received[0]?.scopeId).toBe(message.scopeId);
+      if (outcome.kind === "ok" && outcome.attempts !== undefined) expect(outcome.attempts).toBe(1);
     });
-    for (const [scenario, status] of [
-      ["rejected-400", 400],
-      ["rejected-503", 503],
-    ] as const) {
-      it(`D10 reports ${scenario} as rejected with status ${status}, without throwing`, async () => {
-        const fixture = await setup(scenario);
-        const outcome = await fixture.notifier.notify(message);
-        expect(outcome.kind).toBe("rejected");
-        if (outcome.kind === "rejected") expect(outcome.status).toBe(status);
-        if (fixture.secret !== undefined && outcome.kind !== "ok")
-          expect(outcome.detail).not.toContain(fixture.secret);
-      });
-    }
-    it("D10 reports an ambiguous failure as unknown, without throwing or leaking the secret", async () => {
+    it("D10 reports rejected-400 as rejected with status 400, sent once, not retryable, without throwing", async () => {
+      const fixture = await setup("rejected-400");
+      const outcome = await fixture.notifier.notify(message);
+      expect(outcome.kind).toBe("rejected");
+      if (outcome.kind === "rejected") {
+        expect(outcome.status).toBe(400);
+        if (outcome.retryable !== undefined) expect(outcome.retryable).toBe(false);
+      }
+      expect(await fixture.received()).toHaveLength(1);
+      noSecret(fixture, outcome);
+    });
+    it("D10 reports rejected-503 as rejected with status 503 and retryable, without throwing", async () => {
+      const fixture = await setup("rejected-503");
+      const outcome = await fixture.notifier.notify(message);
+      expect(outcome.kind).toBe("rejected");
+      const received = await fixture.received();
+      expect(received.length).toBeGreaterThanOrEqual(1);
+      if (outcome.kind === "rejected") {
+        expect(outcome.status).toBe(503);
+        if (outcome.retryable !== undefined) expect(outcome.retryable).toBe(true);
+        if (outcome.attempts !== undefined) expect(outcome.attempts).toBe(received.length);
+      }
+      noSecret(fixture, outcome);
+    });
+    it("D10 reports an ambiguous failure as unknown, sent once, without throwing or leaking the secret", async () => {
       const fixture = await setup("unknown");
       const outcome = await fixture.notifier.notify(message);
       expect(outcome.kind).toBe("unknown");
-      if (fixture.secret !== undefined && outcome.kind !== "ok")
-        expect(outcome.detail).not.toContain(fixture.secret);
+      expect(await fixture.received()).toHaveLength(1);
+      noSecret(fixture, outcome);
     });
   });
 }

@@ -7,3 +7,4 @@ export * from "./contracts.ts";
 export * from "./fakes.ts";
 export * from "./replay.ts";
 export * from "./snapshots.ts";
+export * from "./webhook-server.ts";

@@ -14,6 +14,7 @@ import type {
   TestCounts,
   TestcaseResult,
 } from "@atvm-watch/artifacts";
+import flowsData from "../../../status/data/flows.json" with { type: "json" };
 
 /** `at("10:15")` / `at("10:15:30")`: that time on 2026-03-27, UTC ms. */
 export function at(hhmm: string, day = 27): EpochMs {
@@ -24,17 +25,8 @@ export function at(hhmm: string, day = 27): EpochMs {
 /** Minutes in ms. */
 export const min = (n: number): number => n * 60_000;
 
-/** The first cmc-e2e steps (seeds/000), enough for realistic testcases. */
-export const E2E_STEPS: readonly string[] = [
-  "Verifying set up",
-  "Power on and obtain ip address and host name",
-  "Uninstall CMC if still exists",
-  "Setting up disk on the host",
-  "Copy CMC install command from GUI",
-  "Install CMC",
-  "Create migration session",
-  "Tracking Changes",
-];
+/** The first 8 cmc-e2e steps, from the one flows data file (R25), enough for realistic testcases. */
+export const E2E_STEPS: readonly string[] = flowsData["cmc-e2e"].slice(0, 8);
 
 /** How a built host result failed. */
 export interface FailureSpec {
