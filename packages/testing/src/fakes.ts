@@ -85,10 +85,14 @@ export function createMemorySource(
   const store = new Map<string, { bytes: Uint8Array; mtimeMs: number }>();
   const reads: MemoryRead[] = [];
   const failures = new Map<string, { on: "list" | "read"; code: string }>();
+  /** The outermost listing failure covering `path` (a folder hides everything below it). */
   const listFailure = (path: string): string | undefined => {
-    for (const [at, f] of failures)
-      if (f.on === "list" && (path === at || path.startsWith(`${at}/`))) return at;
-    return undefined;
+    let found: string | undefined;
+    for (const [at, f] of failures) {
+      if (f.on !== "list" || (path !== at && !path.startsWith(`${at}/`))) continue;
+      if (found === undefined || at.length < found.length) found = at;
+    }
+    return found;
   };
   const unreadable = (path: string, code: string): AtvmError =>
     new AtvmError("ARTIFACT_UNREADABLE", `[memory] ${code}: cannot read ${path}`, { cause: { code } });
