@@ -15,8 +15,17 @@ import {
   type ParseResult,
   specBaseName,
 } from "@atvm-watch/artifacts";
-import { globToRegExp, hasWildcard, staticPrefix } from "./collect-glob.ts";
-import { type CollectParsers, defaultCollectParsers, type RunnerLogStateLike } from "./collect-parsers.ts";
+import { type CollectParsers, defaultCollectParsers } from "./collect-parsers.ts";
+import { byPath, classifyEntries, planPoll, relevantListingIssues } from "./collect-plan.ts";
+import {
+  accessIssue,
+  type FileCache,
+  type LogCache,
+  type ReadContext,
+  readLog,
+  readWhole,
+  SETTLING_KINDS,
+} from "./collect-read.ts";
 import { decodeUtf8 } from "./collect-utf8.ts";
 
 export { globToRegExp, hasWildcard, staticPrefix } from "./collect-glob.ts";
@@ -26,9 +35,9 @@ export {
   defaultCollectParsers,
   type RunnerLogStateLike,
 } from "./collect-parsers.ts";
-export { decodeUtf8 } from "./collect-utf8.ts";
+export { decodeUtf8, escapePathBytes, hasByteEscape, unescapePath } from "./collect-utf8.ts";
 
-import { AtvmError, isAtvmError } from "./errors.ts";
+import { AtvmError } from "./errors.ts";
 import type { ArtifactEntry, ArtifactSource } from "./ports.ts";
 
 /**
@@ -89,8 +98,13 @@ export interface CollectorOptions {
   readonly decode?: (bytes: Uint8Array) => string;
   /** Whole-file artifacts larger than this are not read (a `too-large` issue). Default 64 MiB. */
   readonly maxFileBytes?: number;
-  /** At most this many runner-log bytes are read per poll; the rest follows next poll. Default 32 MiB. */
+  /** Runner logs are read in chunks of at most this many bytes, each parsed before the next. Default 8 MiB. */
   readonly maxLogChunkBytes?: number;
+  /**
+   * At most this many runner-log bytes per log per poll; past it an `unreadable` issue starting
+   * `READ_CAP:` says where reading stopped, and the rest follows next poll. Default 1 GiB.
+   */
+  readonly maxLogBytesPerPoll?: number;
 }
 
 /** Per-poll arguments. */
@@ -114,7 +128,11 @@ export interface PollStats {
 export interface PollResult {
   /** Every observation of every current artifact (cached ones included), by kind then path. */
   readonly observations: readonly Observation[];
-  /** Parse issues of current artifacts, settling files excluded. */
+  /**
+   * Parse issues of current artifacts, settling files excluded, plus `unreadable` issues for every
+   * file or folder that could not be listed, statted or read (`problem` starts with the cause code,
+   * ports.ts `AccessProblemCode`), by path.
+   */
   readonly issues: readonly ParseIssue[];
   /**
    * Paths whose size changed since the previous poll: still being written (mocha-junit-reporter
@@ -131,35 +149,16 @@ export interface PollResult {
 
 /** The incremental collector. */
 export interface Collector {
-  /** Stats everything, re-reads what changed. Rejects on source errors other than a missing file. */
+  /**
+   * Stats everything, re-reads what changed. Never rejects for an artifact: an unreadable file or
+   * folder is an `unreadable` issue and the rest still collects. Rejects `INVALID_NAME` for a bad
+   * build name, and `INVALID_PATH` when the layout names a folder the source refuses.
+   */
   poll(options?: PollOptions): Promise<PollResult>;
 }
 
 /** Build names allowed into paths (reliability.md §5.1): no `/`, no leading `-` or `.`, ≤ 57 chars. */
 export const BUILD_NAME_PATTERN: RegExp = /^[A-Za-z0-9][A-Za-z0-9._-]{0,56}$/;
-
-interface FileCache {
-  readonly sizeBytes: number;
-  readonly mtimeMs: number;
-  readonly observations: readonly Observation[];
-  readonly issues: readonly ParseIssue[];
-  readonly hostsKey: string;
-  /** Force a re-read next poll (observations kept from an earlier read while settling). */
-  readonly stale: boolean;
-}
-
-interface LogCache {
-  readonly sizeBytes: number;
-  readonly mtimeMs: number;
-  readonly state: RunnerLogStateLike | null;
-  readonly observations: readonly Observation[];
-  readonly issues: readonly ParseIssue[];
-}
-
-/** Bytes of the log head compared to detect a replaced log (artifacts `RUNNER_LOG_HEAD_BYTES`). */
-const LOG_HEAD_BYTES = 64;
-
-const SETTLING_KINDS = new Set<ParseIssue["kind"]>(["incomplete", "malformed", "empty"]);
 
 function emptyFiles(): Record<ArtifactKind, ArtifactEntry[]> {
   return {
@@ -185,41 +184,16 @@ export function createCollector(
 ): Collector {
   const parsers = options.parsers ?? defaultCollectParsers;
   const decode = options.decode ?? decodeUtf8;
-  const maxFileBytes = options.maxFileBytes ?? 64 * 1024 * 1024;
-  const maxLogChunkBytes = options.maxLogChunkBytes ?? 32 * 1024 * 1024;
-  const fileCache = new Map<string, FileCache>();
-  const logCache = new Map<string, LogCache>();
 
-  const expand = (pattern: string, build: string | null): string | null => {
-    let out = pattern;
-    if (out.startsWith("~/")) {
-      if (options.homeDir === undefined) return null;
-      out = `${options.homeDir.replace(/\/+$/, "")}/${out.slice(2)}`;
-    }
-    if (out.includes("{build}")) {
-      if (build === null) return null;
-      out = out.replaceAll("{build}", build);
-    }
-    return out;
+  const cache: Caches = { files: new Map(), logs: new Map() };
+  const settings = {
+    source,
+    parsers,
+    decode,
+    maxFileBytes: options.maxFileBytes ?? 64 * 1024 * 1024,
+    maxLogChunkBytes: options.maxLogChunkBytes ?? 8 * 1024 * 1024,
+    maxLogBytesPerPoll: options.maxLogBytesPerPoll ?? 1024 * 1024 * 1024,
   };
-
-  const parseWhole = (kind: ArtifactKind, text: string, meta: ArtifactMeta): ParseResult<Observation> => {
-    switch (kind) {
-      case "junit":
-        return parsers.junit(text, meta);
-      case "reporter-json":
-        return parsers.reporterJson(text, meta);
-      case "cypress-config":
-        return parsers.cypressConfig(text, meta);
-      case "inventory":
-        return parsers.inventory(text, meta);
-      case "shell-history":
-        return parsers.shellHistory(text, meta);
-      default:
-        return { observations: [], issues: [] };
-    }
-  };
-
   return {
     async poll(pollOptions = {}) {
       const build = pollOptions.build ?? null;
@@ -229,234 +203,188 @@ export function createCollector(
           `build name ${JSON.stringify(build)} is not allowed in a path; use letters, digits, ".", "_" and "-" (at most 57, not starting with "." or "-")`,
         );
       }
-      let reread = 0;
-      let bytesRead = 0;
-
-      // 1. Find the files: stat fixed paths, list each minimal wildcard prefix once.
-      const fixed: { kind: ArtifactKind; path: string }[] = [];
-      const globs: { kind: ArtifactKind; prefix: string; re: RegExp }[] = [];
-      for (const kind of ARTIFACT_KINDS) {
-        for (const raw of layout[kind]) {
-          const pattern = expand(raw, build);
-          if (pattern === null) continue;
-          if (hasWildcard(pattern))
-            globs.push({ kind, prefix: staticPrefix(pattern), re: globToRegExp(pattern) });
-          else fixed.push({ kind, path: pattern });
-        }
-      }
-      const covers = (outer: string, inner: string): boolean =>
-        outer === inner ||
-        (outer === "" && !inner.startsWith("/")) ||
-        inner.startsWith(outer.endsWith("/") ? outer : `${outer}/`);
-      const prefixes = [...new Set(globs.map((g) => g.prefix))].sort((a, b) => a.length - b.length);
-      const listed: string[] = [];
-      for (const prefix of prefixes) if (!listed.some((outer) => covers(outer, prefix))) listed.push(prefix);
-      const entries: ArtifactEntry[] = [];
-      for (const dir of listed) for (const entry of await source.list(dir)) entries.push(entry);
-
-      const files = emptyFiles();
-      const seen = new Set<string>();
-      for (const { kind, path } of fixed) {
-        if (seen.has(path)) continue;
-        const entry = await source.stat(path);
-        if (entry === null) continue;
-        seen.add(path);
-        files[kind].push(entry);
-      }
-      for (const entry of entries) {
-        if (seen.has(entry.path)) continue;
-        const match = globs.find((g) => g.re.test(entry.path));
-        if (match === undefined) continue;
-        seen.add(entry.path);
-        files[match.kind].push(entry);
-      }
-      for (const kind of ARTIFACT_KINDS)
-        files[kind].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-
-      const settling: string[] = [];
-
-      // 2. Whole-file kinds, re-read only when size or mtime changed.
-      const readWhole = async (
-        kind: ArtifactKind,
-        entry: ArtifactEntry,
-        knownHosts: readonly string[],
-        hostsKey: string,
-      ) => {
-        const cached = fileCache.get(entry.path);
-        if (
-          cached !== undefined &&
-          !cached.stale &&
-          cached.sizeBytes === entry.sizeBytes &&
-          cached.mtimeMs === entry.mtimeMs &&
-          cached.hostsKey === hostsKey
-        ) {
-          return cached;
-        }
-        const isSettling = cached !== undefined && cached.sizeBytes !== entry.sizeBytes;
-        if (entry.sizeBytes > maxFileBytes) {
-          const issue: ParseIssue = {
-            file: entry.path,
-            kind: "too-large",
-            problem: `${entry.path} is ${entry.sizeBytes} bytes, over the ${maxFileBytes}-byte bound; not read`,
-          };
-          const next: FileCache = { ...entry, observations: [], issues: [issue], hostsKey, stale: false };
-          fileCache.set(entry.path, next);
-          return next;
-        }
-        let bytes: Uint8Array;
-        try {
-          bytes = await source.read(entry.path, 0, maxFileBytes);
-        } catch (error) {
-          if (isAtvmError(error) && error.code === "ARTIFACT_NOT_FOUND") return null;
-          throw error;
-        }
-        reread += 1;
-        bytesRead += bytes.length;
-        const meta: ArtifactMeta = {
-          path: entry.path,
-          mtimeMs: entry.mtimeMs,
-          sizeBytes: bytes.length,
-          ...(knownHosts.length > 0 ? { knownHosts } : {}),
-        };
-        const result = parseWhole(kind, decode(bytes), meta);
-        const unsettled = result.issues.some((i) => SETTLING_KINDS.has(i.kind));
-        if (isSettling) settling.push(entry.path);
-        if (isSettling && unsettled && cached !== undefined && cached.observations.length > 0) {
-          // Mid-write: keep what the file said before, and look again next poll.
-          const next: FileCache = {
-            sizeBytes: bytes.length,
-            mtimeMs: entry.mtimeMs,
-            observations: cached.observations,
-            issues: result.issues,
-            hostsKey,
-            stale: true,
-          };
-          fileCache.set(entry.path, next);
-          return next;
-        }
-        // Cache the size actually read: a file that grew during the read is read again next poll.
-        const next: FileCache = {
-          sizeBytes: bytes.length,
-          mtimeMs: entry.mtimeMs,
-          observations: result.observations,
-          issues: result.issues,
-          hostsKey,
-          stale: false,
-        };
-        fileCache.set(entry.path, next);
-        return next;
-      };
-
-      const byPath = new Map<string, FileCache>();
-      const optionHosts = options.knownHosts ?? [];
-      // Kinds that define known hosts first, without known hosts of their own.
-      for (const kind of ["inventory", "cypress-config", "shell-history"] as const) {
-        for (const entry of files[kind]) {
-          const got = await readWhole(kind, entry, optionHosts, "");
-          if (got !== null) byPath.set(entry.path, got);
-        }
-      }
-      const hosts = new Set(optionHosts);
-      for (const cache of byPath.values()) {
-        for (const o of cache.observations) {
-          if (o.kind === "inventory") for (const e of o.entries) hosts.add(e.host);
-          if (o.kind === "cypress-config") for (const h of o.hosts) hosts.add(h);
-        }
-      }
-      for (const entry of files["generated-spec"]) {
-        const base = specBaseName(entry.path);
-        if (HOST_NAME_PATTERN.test(base)) hosts.add(base);
-      }
-      const knownHosts = [...hosts].sort();
-      const hostsKey = knownHosts.join("\n"); // results are re-parsed when the known hosts change
-
-      for (const kind of ["junit", "reporter-json"] as const) {
-        for (const entry of files[kind]) {
-          const got = await readWhole(kind, entry, knownHosts, hostsKey);
-          if (got !== null) byPath.set(entry.path, got);
-        }
-      }
-
-      // 3. Runner logs: from the consumed offset; from byte 0 when the parser says the log
-      //    shrank or was replaced (its first bytes changed).
-      for (const entry of files["runner-log"]) {
-        const cached = logCache.get(entry.path);
-        const consumed = cached?.state?.offset ?? 0;
-        if (
-          cached !== undefined &&
-          cached.sizeBytes === entry.sizeBytes &&
-          cached.mtimeMs === entry.mtimeMs &&
-          consumed >= entry.sizeBytes
-        ) {
-          continue;
-        }
-        const meta: ArtifactMeta = {
-          path: entry.path,
-          mtimeMs: entry.mtimeMs,
-          sizeBytes: entry.sizeBytes,
-          ...(knownHosts.length > 0 ? { knownHosts } : {}),
-          ...(pollOptions.now !== undefined ? { readAtMs: pollOptions.now } : {}),
-        };
-        const readFrom = async (state: RunnerLogStateLike | null) => {
-          const offset = state?.offset ?? 0;
-          const head = offset > 0 ? await source.read(entry.path, 0, LOG_HEAD_BYTES) : undefined;
-          const chunk = await source.read(entry.path, offset, maxLogChunkBytes);
-          reread += 1;
-          bytesRead += chunk.length + (head?.length ?? 0);
-          return parsers.runnerLogChunk(chunk, meta, state, head);
-        };
-        let previousObs = cached?.observations ?? [];
-        let previousIssues = cached?.issues ?? [];
-        let result: Awaited<ReturnType<typeof readFrom>>;
-        try {
-          result = await readFrom(cached?.state ?? null);
-          if (result.restartFromZero) {
-            previousObs = [];
-            previousIssues = result.issues; // the parser's `truncated-log` note
-            result = await readFrom(null);
-          }
-        } catch (error) {
-          if (isAtvmError(error) && error.code === "ARTIFACT_NOT_FOUND") continue;
-          throw error;
-        }
-        logCache.set(entry.path, {
-          sizeBytes: entry.sizeBytes,
-          mtimeMs: entry.mtimeMs,
-          state: result.state,
-          observations: [...previousObs, ...result.observations],
-          issues: [...previousIssues, ...result.issues],
-        });
-      }
-
-      // Forget files that are gone.
-      for (const path of fileCache.keys()) if (!seen.has(path)) fileCache.delete(path);
-      for (const path of logCache.keys()) if (!seen.has(path)) logCache.delete(path);
-
-      // 4. Assemble, in dispatch order then path order.
-      const observations: Observation[] = [];
-      const issues: ParseIssue[] = [];
-      const settlingSet = new Set(settling);
-      for (const kind of ARTIFACT_KINDS) {
-        for (const entry of files[kind]) {
-          const cache = kind === "runner-log" ? logCache.get(entry.path) : byPath.get(entry.path);
-          if (cache === undefined) continue;
-          for (const o of cache.observations) observations.push(o);
-          for (const issue of cache.issues) {
-            if (settlingSet.has(entry.path) && SETTLING_KINDS.has(issue.kind)) continue;
-            issues.push(issue);
-          }
-        }
-      }
-      let fileCount = 0;
-      for (const kind of ARTIFACT_KINDS) fileCount += files[kind].length;
-      return {
-        observations,
-        issues,
-        settling: [...settlingSet].sort(),
-        files,
-        knownHosts,
-        stats: { files: fileCount, reread, bytesRead },
-      };
+      const ctx: ReadContext = { ...settings, reread: 0, bytesRead: 0, settling: [] };
+      const found = await findFiles(source, layout, options.homeDir, build);
+      const read = await readAll(ctx, cache, found.files, options.knownHosts ?? [], pollOptions.now);
+      for (const path of cache.files.keys()) if (!found.seen.has(path)) cache.files.delete(path);
+      for (const path of cache.logs.keys()) if (!found.seen.has(path)) cache.logs.delete(path);
+      return assemble(found, read, ctx);
     },
+  };
+}
+
+interface Caches {
+  readonly files: Map<string, FileCache>;
+  readonly logs: Map<string, LogCache>;
+}
+
+/** `pattern` with `~/` and `{build}` expanded, or `null` when it cannot apply this poll. */
+function expandPattern(pattern: string, homeDir: string | undefined, build: string | null): string | null {
+  let out = pattern;
+  if (out.startsWith("~/")) {
+    if (homeDir === undefined) return null;
+    out = `${homeDir.replace(/\/+$/, "")}/${out.slice(2)}`;
+  }
+  if (out.includes("{build}")) {
+    if (build === null) return null;
+    out = out.replaceAll("{build}", build);
+  }
+  return out;
+}
+
+interface Found {
+  readonly files: Record<ArtifactKind, ArtifactEntry[]>;
+  readonly seen: ReadonlySet<string>;
+  readonly issues: readonly ParseIssue[];
+}
+
+/** Step 1: stat the fixed paths, list each minimal wildcard prefix once, match kinds. */
+async function findFiles(
+  source: ArtifactSource,
+  layout: CollectLayout,
+  homeDir: string | undefined,
+  build: string | null,
+): Promise<Found> {
+  const plan = planPoll(
+    ARTIFACT_KINDS.flatMap((kind) =>
+      layout[kind].map((raw) => ({ kind, pattern: expandPattern(raw, homeDir, build) })),
+    ),
+  );
+  const files = emptyFiles();
+  const seen = new Set<string>();
+  const issues: ParseIssue[] = [];
+  for (const { kind, path } of plan.fixed) {
+    if (seen.has(path)) continue;
+    let entry: ArtifactEntry | null;
+    try {
+      entry = await source.stat(path);
+    } catch (error) {
+      issues.push(accessIssue(path, error));
+      continue;
+    }
+    if (entry === null) continue;
+    seen.add(path);
+    files[kind].push(entry);
+  }
+  for (const dir of plan.listed) {
+    const listing = await source.list(dir);
+    classifyEntries(listing.entries, plan.globs, seen, files);
+    for (const i of relevantListingIssues(listing.issues, plan.globs))
+      issues.push({ file: i.path, kind: "unreadable", problem: i.message });
+  }
+  for (const kind of ARTIFACT_KINDS) files[kind].sort(byPath);
+  return { files, seen, issues };
+}
+
+/** The parser of a whole-file kind; kinds that are only listed parse to nothing. Exhaustive. */
+function wholeFileParser(
+  parsers: CollectParsers,
+  kind: ArtifactKind,
+): (text: string, meta: ArtifactMeta) => ParseResult<Observation> {
+  switch (kind) {
+    case "junit":
+      return parsers.junit;
+    case "reporter-json":
+      return parsers.reporterJson;
+    case "cypress-config":
+      return parsers.cypressConfig;
+    case "inventory":
+      return parsers.inventory;
+    case "shell-history":
+      return parsers.shellHistory;
+    case "runner-log":
+    case "launch-log":
+    case "generated-spec":
+      return () => ({ observations: [], issues: [] });
+    default: {
+      const unknown: never = kind;
+      throw new Error(`unknown artifact kind ${String(unknown)}`);
+    }
+  }
+}
+
+interface Read {
+  readonly byPath: ReadonlyMap<string, FileCache | LogCache>;
+  readonly knownHosts: readonly string[];
+}
+
+/** Steps 2 and 3: host-defining files, then results with the known hosts, then runner logs. */
+async function readAll(
+  ctx: ReadContext,
+  cache: Caches,
+  files: Record<ArtifactKind, ArtifactEntry[]>,
+  optionHosts: readonly string[],
+  now: EpochMs | undefined,
+): Promise<Read> {
+  const byPathMap = new Map<string, FileCache | LogCache>();
+  // Kinds that define known hosts first, without known hosts of their own.
+  for (const kind of ["inventory", "cypress-config", "shell-history"] as const) {
+    for (const entry of files[kind]) {
+      byPathMap.set(
+        entry.path,
+        await readWhole(ctx, cache.files, entry, wholeFileParser(ctx.parsers, kind), optionHosts, ""),
+      );
+    }
+  }
+  const hosts = new Set(optionHosts);
+  for (const got of byPathMap.values()) {
+    for (const o of got.observations) {
+      if (o.kind === "inventory") for (const e of o.entries) hosts.add(e.host);
+      if (o.kind === "cypress-config") for (const h of o.hosts) hosts.add(h);
+    }
+  }
+  for (const entry of files["generated-spec"]) {
+    const base = specBaseName(entry.path);
+    if (HOST_NAME_PATTERN.test(base)) hosts.add(base);
+  }
+  const knownHosts = [...hosts].sort();
+  const hostsKey = knownHosts.join("\n"); // results are re-parsed when the known hosts change
+  for (const kind of ["junit", "reporter-json"] as const) {
+    for (const entry of files[kind]) {
+      byPathMap.set(
+        entry.path,
+        await readWhole(ctx, cache.files, entry, wholeFileParser(ctx.parsers, kind), knownHosts, hostsKey),
+      );
+    }
+  }
+  for (const entry of files["runner-log"]) {
+    const meta: ArtifactMeta = {
+      path: entry.path,
+      mtimeMs: entry.mtimeMs,
+      sizeBytes: entry.sizeBytes,
+      ...(knownHosts.length > 0 ? { knownHosts } : {}),
+      ...(now !== undefined ? { readAtMs: now } : {}),
+    };
+    const got = await readLog(ctx, cache.logs, entry, meta);
+    if (got !== undefined) byPathMap.set(entry.path, got);
+  }
+  return { byPath: byPathMap, knownHosts };
+}
+
+/** Step 4: assemble in dispatch order then path order; collection issues first. */
+function assemble(found: Found, read: Read, ctx: ReadContext): PollResult {
+  const observations: Observation[] = [];
+  const issues: ParseIssue[] = [...found.issues];
+  const settlingSet = new Set(ctx.settling);
+  let fileCount = 0;
+  for (const kind of ARTIFACT_KINDS) {
+    fileCount += found.files[kind].length;
+    for (const entry of found.files[kind]) {
+      const got = read.byPath.get(entry.path);
+      if (got === undefined) continue;
+      for (const o of got.observations) observations.push(o);
+      for (const issue of got.issues) {
+        if (settlingSet.has(entry.path) && SETTLING_KINDS.has(issue.kind)) continue;
+        issues.push(issue);
+      }
+    }
+  }
+  return {
+    observations,
+    issues,
+    settling: [...settlingSet].sort(),
+    files: found.files,
+    knownHosts: read.knownHosts,
+    stats: { files: fileCount, reread: ctx.reread, bytesRead: ctx.bytesRead },
   };
 }

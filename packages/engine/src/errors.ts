@@ -4,6 +4,8 @@
  */
 export type AtvmErrorCode =
   | "ARTIFACT_NOT_FOUND"
+  /** A file that exists but cannot be read; `cause.code` is a ports.ts `AccessProblemCode`. */
+  | "ARTIFACT_UNREADABLE"
   | "INVALID_PATH"
   | "INVALID_NAME"
   | "CONFIG_INVALID"

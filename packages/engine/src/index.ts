@@ -23,11 +23,14 @@ export { AtvmError, type AtvmErrorCode, isAtvmError } from "./errors.ts";
 export * from "./locate.ts";
 export * from "./machine.ts";
 export type {
+  AccessProblemCode,
   ArtifactEntry,
+  ArtifactListing,
   ArtifactSource,
   Clock,
   CommandResult,
   CommandRunner,
+  ListingIssue,
   Notification,
   Notifier,
   NotifyOutcome,

@@ -6,9 +6,21 @@
  */
 import type { EpochMs } from "./domain.ts";
 
-/** One file an artifact source can see. */
+/**
+ * One file an artifact source can see.
+ *
+ * Paths are ESCAPED POSIX paths (`escapePathBytes` in collect-utf8.ts): a name that is valid UTF-8
+ * is itself, a byte that is not part of valid UTF-8 is written `\xHH` (two lowercase hex digits)
+ * and a literal backslash `\\`, so every byte name (Linux allows any byte but `/` and NUL) has
+ * exactly one string and the string opens the file again (`read`, `stat` unescape it).
+ */
 export interface ArtifactEntry {
-  /** POSIX path relative to the source's root, e.g. `cypress/cmcReporter/xml/test-result-0a1b.xml`. */
+  /**
+   * Escaped POSIX path. Relative to the source's root when listed from a relative folder, e.g.
+   * `cypress/cmcReporter/xml/test-result-0a1b.xml`; absolute when listed from an absolute folder
+   * (an allow-listed extra root such as `/tmp`), e.g. `/tmp/e2e-0327.log`. A path comes back in
+   * the form it was asked in, so the same file never has two names within one form.
+   */
   readonly path: string;
   readonly sizeBytes: number;
   /** Modification time, UTC ms. */
@@ -16,18 +28,69 @@ export interface ArtifactEntry {
 }
 
 /**
+ * Why a file or folder could not be listed or read. Linux errno names for the system's own
+ * refusals (open(2), readdir(3): `EACCES`, `ELOOP`, `ENAMETOOLONG`, `EIO`, …), plus:
+ * - `ENOENT-race`: listed, then gone before it could be read (a live run creating/removing files);
+ * - `NOT_UTF8_NAME`: the name is not UTF-8; it is shown escaped and still read;
+ * - `SYMLINK_OUTSIDE`: a symlink whose target lies outside the root and the allow-listed roots;
+ * - `SYMLINK_REFUSED`: a symlink in a world-writable folder (`/tmp`), never followed;
+ * - `SYMLINK_FOLDER`: a symlink to a folder, not descended (its files would get a second name);
+ * - `NOT_REGULAR`: a FIFO, socket or device where a file was expected;
+ * - `READ_CAP`: a file or log longer than the bound of one poll; the rest was not read.
+ */
+export type AccessProblemCode =
+  | "EACCES"
+  | "ELOOP"
+  | "ENAMETOOLONG"
+  | "ENOENT-race"
+  | "NOT_UTF8_NAME"
+  | "SYMLINK_OUTSIDE"
+  | "SYMLINK_REFUSED"
+  | "SYMLINK_FOLDER"
+  | "NOT_REGULAR"
+  | "READ_CAP"
+  | (string & {});
+
+/** One file or folder a listing could not use. The rest of the listing is unaffected. */
+export interface ListingIssue {
+  /** Escaped path, named like {@link ArtifactEntry.path}. */
+  readonly path: string;
+  /** `folder`: its contents are unknown; `file`: this one file. */
+  readonly target: "file" | "folder";
+  readonly code: AccessProblemCode;
+  /** One line naming the path and the cause, e.g. `cannot list cypress/cmcReporter/logs/x: EACCES (permission denied)`. */
+  readonly message: string;
+}
+
+/** What `ArtifactSource.list` resolves: the files it could see, and what it could not. */
+export interface ArtifactListing {
+  /** Regular files (or symlinks to allowed regular files), sorted by path (UTF-16 code unit order). */
+  readonly entries: readonly ArtifactEntry[];
+  /** Files and folders that could not be listed or statted, sorted by path. */
+  readonly issues: readonly ListingIssue[];
+}
+
+/**
  * Read-only view of a controller's artifacts (local folder or remote over ssh).
  * Errors: rejects with `AtvmError` code `ARTIFACT_NOT_FOUND` for a missing file,
- * `INVALID_PATH` for a path that escapes the root.
+ * `INVALID_PATH` for a path that escapes the root (lexically: `..`, NUL, an absolute path outside
+ * the allowed roots), `ARTIFACT_UNREADABLE` for a file that exists but cannot be read (its
+ * `cause.code` is an {@link AccessProblemCode}: `EACCES`, `ELOOP`, `SYMLINK_OUTSIDE`, …).
  */
 export interface ArtifactSource {
   /** Adapter name for logs and error prefixes, e.g. `"node-fs"`, `"memory"`. */
   readonly name: string;
-  /** Files under `dir` (recursive) matching nothing in particular; resolves `[]` when `dir` is missing. Sorted by path. */
-  list(dir: string): Promise<readonly ArtifactEntry[]>;
+  /**
+   * Every regular file below `dir` (recursive, no filter), and what could not be listed. Recovers
+   * per entry: an unreadable or vanished folder never hides its siblings; something that vanished
+   * between the directory read and its stat is simply absent (not an issue). Resolves empty when
+   * `dir` itself is missing. Paths: see {@link ArtifactEntry.path} (relative stays relative,
+   * absolute stays absolute). Rejects only for an invalid `dir` (`INVALID_PATH`).
+   */
+  list(dir: string): Promise<ArtifactListing>;
   /** Bytes of `path` from byte `offset` (default 0) to the end, at most `maxBytes` when given. */
   read(path: string, offset?: number, maxBytes?: number): Promise<Uint8Array>;
-  /** The entry for one path, or `null` when it does not exist. */
+  /** The entry for one path, or `null` when it does not exist (or is not a regular file). */
   stat(path: string): Promise<ArtifactEntry | null>;
 }
 

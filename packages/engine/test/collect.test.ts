@@ -28,10 +28,11 @@ function memorySource(initial: Record<string, string> = {}) {
     name: "memory",
     async list(dir) {
       const prefix = dir === "" ? "" : `${dir.replace(/\/$/, "")}/`;
-      return [...files.keys()]
+      const entries = [...files.keys()]
         .filter((p) => p.startsWith(prefix) && (dir !== "" || !p.startsWith("/")))
         .sort()
         .map(entry);
+      return { entries, issues: [] };
     },
     async read(path, offset = 0, maxBytes) {
       const f = files.get(path);

@@ -1,18 +1,55 @@
 /**
  * `ArtifactSource` over local folders: the automation root, plus an explicit allowlist of
- * absolute folders (`extraRoots`) for the artifacts a controller writes outside it
+ * absolute folders (`extraRoots`) and files (`extraFiles`) a controller writes outside it
  * (`/tmp/<build>.log`, `~/.bash_history`). DESIGN.md "Where things are on a controller".
  *
  * Paths: a relative POSIX path names a file under `root`; an absolute POSIX path is allowed only
- * inside `root` or one of `extraRoots`, and comes back absolute from `list`. Anything else
- * (`..` segments, NUL bytes, absolute paths elsewhere) rejects with `AtvmError("INVALID_PATH")`.
+ * inside `root`, an extra root or an extra file. `list` names files in the form it was asked in
+ * (relative folder → relative paths, absolute folder → absolute paths). Names are byte strings
+ * shown with the engine's escaping (`escapePathBytes`: non-UTF-8 bytes as `\xHH`); an escaped
+ * path opens the file again. Anything else (`..` segments, NUL bytes, absolute paths elsewhere)
+ * rejects with `AtvmError("INVALID_PATH")`.
  *
- * Stats are synchronous on purpose: `statSync` is ~3 µs a file, `Promise.all` over
- * `fs.promises.stat` 3–6× slower and memory-hungry (research/performance.md, "Polling floor").
+ * Symlinks (reliability.md §5.1; the kernel's fs.protected_symlinks cannot be relied on):
+ * - a symlink is followed only when its fully resolved target lies inside the root, an extra root
+ *   or an extra file's target, else `SYMLINK_OUTSIDE`;
+ * - a symlink in a world-writable folder (`/tmp`) is never followed (`SYMLINK_REFUSED`; files
+ *   there are opened `O_NOFOLLOW|O_NONBLOCK`), except an `extraFiles` entry;
+ * - an `extraFiles` entry (`~/.bash_history` in a dotfiles setup) is resolved ONCE when the
+ *   source is created, and that target is what is read;
+ * - a symlink to a folder is not descended while listing (`SYMLINK_FOLDER`): its files would get a
+ *   second name, and loops are impossible.
+ *
+ * Listing walks one folder at a time (`readdir` with `encoding: "buffer"`) and recovers per
+ * entry: an unreadable folder becomes one `ListingIssue` and its siblings are still listed; a
+ * folder or file that vanishes mid-listing is just absent. Stats are synchronous on purpose:
+ * `statSync` is ~3 µs a file, `Promise.all` over `fs.promises.stat` 3–6× slower
+ * (research/performance.md, "Polling floor").
  */
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
-import { posix, resolve, sep } from "node:path";
-import { type ArtifactEntry, type ArtifactSource, AtvmError } from "@atvm-watch/engine";
+import {
+  closeSync,
+  constants,
+  type Dirent,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from "node:fs";
+import { resolve } from "node:path";
+import {
+  type ArtifactEntry,
+  type ArtifactListing,
+  type ArtifactSource,
+  AtvmError,
+  escapePathBytes,
+  hasByteEscape,
+  type ListingIssue,
+  unescapePath,
+} from "@atvm-watch/engine";
 
 /** Options of {@link createNodeFsSource}. */
 export interface NodeFsSourceOptions {
@@ -20,113 +57,286 @@ export interface NodeFsSourceOptions {
   readonly root: string;
   /**
    * Absolute folders outside `root` that may be addressed by absolute path, e.g. `["/tmp", "/root"]`.
-   * Files there are opened without following a symlink in the last component (`O_NOFOLLOW`) and
-   * must be regular files (reliability.md §5.1: `/tmp` is world-writable). Default `[]`.
+   * Files directly in a world-writable one are opened without following a symlink (`O_NOFOLLOW`)
+   * and must be regular files (reliability.md §5.1: `/tmp` is world-writable). Default `[]`.
    */
   readonly extraRoots?: readonly string[];
+  /**
+   * Absolute files that may be symlinks to anywhere, e.g. `["/root/.bash_history"]` (dotfiles
+   * setups). Each is resolved once, here; a missing one is ignored. Default `[]`.
+   */
+  readonly extraFiles?: readonly string[];
 }
 
-/** A path the source accepted: where it is on disk and whether it lies under an extra root. */
-interface Resolved {
-  readonly abs: string;
-  readonly extra: boolean;
-  /** How `list` names files below it: relative to `root` (`""` prefix) or absolute. */
-  readonly absoluteNames: boolean;
-}
-
-const toPosix = (path: string): string => (sep === "/" ? path : path.split(sep).join("/"));
+/**
+ * Internal paths are "binary" strings: one char per byte (latin1), so byte names survive and
+ * prefix checks are byte-exact. `bin(s)` turns a JS (UTF-16) path into that form.
+ */
+const bin = (text: string): string => Buffer.from(text, "utf8").toString("latin1");
+const bytesOf = (binary: string): Buffer => Buffer.from(binary, "latin1");
+const show = (binary: string): string => escapePathBytes(bytesOf(binary));
 
 function within(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir === "/" ? "/" : `${dir}/`);
 }
 
+function errnoOf(error: unknown): string {
+  return (error as NodeJS.ErrnoException)?.code ?? "EIO";
+}
+
+const REASON: Readonly<Record<string, string>> = {
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ELOOP: "too many levels of symbolic links",
+  ENAMETOOLONG: "path longer than PATH_MAX (4096 bytes)",
+  ENOENT: "no such file",
+};
+
+function realOrSelf(binary: string): string {
+  try {
+    return realpathSync.native(bytesOf(binary), { encoding: "buffer" }).toString("latin1");
+  } catch {
+    return binary;
+  }
+}
+
+/** An error for `read`/`stat`: `ARTIFACT_UNREADABLE` with `cause.code` = the problem code. */
+function unreadable(path: string, code: string, what: string, cause?: unknown): AtvmError {
+  return new AtvmError("ARTIFACT_UNREADABLE", `[node-fs] ${code}: ${what} ${path}`, {
+    cause: cause ?? { code },
+  });
+}
+
 /**
  * Creates the local-folder artifact source. Never throws synchronously.
- * Errors (rejections): `INVALID_PATH` for a path that escapes the allowed folders or names a
- * non-regular file; `ARTIFACT_NOT_FOUND` for a missing file on `read`.
+ * Errors (rejections): `INVALID_PATH` for a path that escapes the allowed folders lexically;
+ * `ARTIFACT_NOT_FOUND` for a missing file on `read`; `ARTIFACT_UNREADABLE` (`cause.code`: `EACCES`,
+ * `ELOOP`, `ENAMETOOLONG`, `SYMLINK_OUTSIDE`, `SYMLINK_REFUSED`, `NOT_REGULAR`, …) for a file that
+ * exists but may not or cannot be read.
  */
 export function createNodeFsSource(options: NodeFsSourceOptions): ArtifactSource {
-  const root = toPosix(resolve(options.root));
-  const extraRoots = (options.extraRoots ?? []).map((dir) => toPosix(resolve(dir)));
+  const root = bin(resolve(options.root));
+  const extraRoots = (options.extraRoots ?? []).map((dir) => bin(resolve(dir)));
+  // The allowed real locations: symlink targets must land in one of these.
+  const allowedDirs = [root, ...extraRoots].map(realOrSelf);
+  const extraFiles = new Map<string, string>();
+  for (const file of options.extraFiles ?? []) {
+    const abs = bin(resolve(file));
+    const real = realOrSelf(abs);
+    if (real !== abs || statSync(bytesOf(abs), { throwIfNoEntry: false }) !== undefined)
+      extraFiles.set(abs, real);
+  }
+  const allowedFiles = new Set(extraFiles.values());
+  const allowed = (real: string): boolean =>
+    allowedFiles.has(real) || allowedDirs.some((dir) => within(real, dir));
+  const worldWritable = new Map<string, boolean>();
+  const isWorldWritable = (dir: string): boolean => {
+    let known = worldWritable.get(dir);
+    if (known === undefined) {
+      const stats = statSync(bytesOf(dir), { throwIfNoEntry: false });
+      known = stats !== undefined && (stats.mode & 0o002) !== 0;
+      worldWritable.set(dir, known);
+    }
+    return known;
+  };
 
-  const check = (path: string): Resolved => {
+  /** Lexical check; resolves to the binary absolute path and the prefix to strip for names. */
+  const check = (path: string): { abs: string; absoluteNames: boolean } => {
     if (path.includes("\0")) {
       throw new AtvmError("INVALID_PATH", `[node-fs] path contains a NUL byte: ${JSON.stringify(path)}`);
     }
-    if (path.startsWith("/")) {
-      const abs = posix.normalize(path);
-      if (path.split("/").includes("..")) {
-        throw new AtvmError("INVALID_PATH", `[node-fs] path has a ".." segment: ${JSON.stringify(path)}`);
-      }
-      if (within(abs, root)) return { abs, extra: false, absoluteNames: true };
-      if (extraRoots.some((dir) => within(abs, dir))) return { abs, extra: true, absoluteNames: true };
-      throw new AtvmError(
-        "INVALID_PATH",
-        `[node-fs] absolute path ${JSON.stringify(path)} is outside the root ${root} and the extra roots [${extraRoots.join(", ")}]; add its folder to extraRoots`,
-      );
-    }
-    const segments = path.split("/").filter((s) => s !== "" && s !== ".");
+    const raw = Buffer.from(unescapePath(path)).toString("latin1");
+    const segments = raw.split("/").filter((s) => s !== "" && s !== ".");
     if (segments.includes("..")) {
       throw new AtvmError(
         "INVALID_PATH",
-        `[node-fs] path escapes the root: ${JSON.stringify(path)}; use a path inside ${root}`,
+        `[node-fs] path has a ".." segment: ${JSON.stringify(path)}; use a path inside ${show(root)}`,
       );
     }
-    return {
-      abs: segments.length === 0 ? root : `${root}/${segments.join("/")}`,
-      extra: false,
-      absoluteNames: false,
-    };
+    if (!raw.startsWith("/")) {
+      return { abs: segments.length === 0 ? root : `${root}/${segments.join("/")}`, absoluteNames: false };
+    }
+    const abs = `/${segments.join("/")}`;
+    if (within(abs, root) || extraRoots.some((dir) => within(abs, dir)) || extraFiles.has(abs)) {
+      return { abs, absoluteNames: true };
+    }
+    throw new AtvmError(
+      "INVALID_PATH",
+      `[node-fs] absolute path ${JSON.stringify(path)} is outside the root ${show(root)} and the extra roots [${extraRoots.map(show).join(", ")}]; add its folder to extraRoots`,
+    );
   };
 
   const nameOf = (abs: string, absoluteNames: boolean): string =>
-    absoluteNames ? abs : abs === root ? "" : abs.slice(root.length + 1);
+    show(absoluteNames ? abs : abs === root ? "" : abs.slice(root.length + 1));
+
+  /**
+   * Where `abs` really is, after the symlink rules; throws `ARTIFACT_UNREADABLE` for a refused
+   * symlink, `null` when nothing is there. `lst` is the lstat of `abs` itself.
+   */
+  const follow = (abs: string, name: string, lst: Stats): string => {
+    if (!lst.isSymbolicLink()) return abs;
+    const pinned = extraFiles.get(abs);
+    if (pinned !== undefined) return pinned;
+    const parent = abs.slice(0, abs.lastIndexOf("/")) || "/";
+    if (isWorldWritable(parent)) {
+      throw unreadable(name, "SYMLINK_REFUSED", "refusing to follow a symlink in a world-writable folder at");
+    }
+    let real: string;
+    try {
+      real = realpathSync.native(bytesOf(abs), { encoding: "buffer" }).toString("latin1");
+    } catch (cause) {
+      const code = errnoOf(cause);
+      throw unreadable(name, code, `cannot resolve the symlink (${REASON[code] ?? code})`, cause);
+    }
+    if (!allowed(real)) {
+      throw unreadable(
+        name,
+        "SYMLINK_OUTSIDE",
+        `refusing a symlink that points outside the allowed folders:`,
+      );
+    }
+    return real;
+  };
+
+  /** The real, allowed location of a file path, or `null` when missing; throws `ARTIFACT_UNREADABLE`. */
+  const locate = (abs: string, name: string): string | null => {
+    let lst: Stats | undefined;
+    try {
+      lst = lstatSync(bytesOf(abs), { throwIfNoEntry: false });
+    } catch (cause) {
+      const code = errnoOf(cause);
+      if (code === "ENOTDIR") return null;
+      throw unreadable(name, code, `cannot stat (${REASON[code] ?? code})`, cause);
+    }
+    if (lst === undefined) return null;
+    // A folder on the way may itself be a symlink: the real parent must be allowed too.
+    const parent = abs.slice(0, abs.lastIndexOf("/")) || "/";
+    const realParent = realOrSelf(parent);
+    if (realParent !== parent && !allowed(realParent) && !extraFiles.has(abs)) {
+      throw unreadable(
+        name,
+        "SYMLINK_OUTSIDE",
+        "refusing a folder symlink that points outside the allowed folders:",
+      );
+    }
+    return follow(abs, name, lst);
+  };
+
+  /** Lists `top` (binary absolute path as asked), one folder at a time, recovering per entry. */
+  const walk = (top: string, absoluteNames: boolean): ArtifactListing => {
+    const entries: ArtifactEntry[] = [];
+    const issues: ListingIssue[] = [];
+    const issue = (asked: string, target: "file" | "folder", code: string, message: string): void => {
+      issues.push({ path: nameOf(asked, absoluteNames), target, code, message });
+    };
+    const issueFrom = (asked: string, target: "file" | "folder", error: unknown): void => {
+      const code = ((error as AtvmError).cause as { code?: string } | undefined)?.code ?? errnoOf(error);
+      issue(asked, target, code, (error as Error).message.replace(/^\[node-fs\] /, ""));
+    };
+    const addFile = (real: string, asked: string): void => {
+      const name = nameOf(asked, absoluteNames);
+      let stats: Stats | undefined;
+      try {
+        stats = statSync(bytesOf(real), { throwIfNoEntry: false });
+      } catch (cause) {
+        const code = errnoOf(cause);
+        issue(asked, "file", code, `${code}: cannot stat ${name} (${REASON[code] ?? code})`);
+        return;
+      }
+      if (stats === undefined) return; // vanished between readdir and stat
+      if (stats.isDirectory()) {
+        issue(
+          asked,
+          "folder",
+          "SYMLINK_FOLDER",
+          `SYMLINK_FOLDER: ${name} is a symlink to a folder; not descended`,
+        );
+        return;
+      }
+      if (!stats.isFile()) return; // FIFO, socket or device: not an artifact
+      if (hasByteEscape(name))
+        issue(
+          asked,
+          "file",
+          "NOT_UTF8_NAME",
+          `NOT_UTF8_NAME: ${name} is not UTF-8; shown with \\xHH escapes`,
+        );
+      entries.push({ path: name, sizeBytes: stats.size, mtimeMs: stats.mtimeMs });
+    };
+    const visit = (real: string, asked: string): void => {
+      let dirents: Dirent<Buffer>[];
+      try {
+        dirents = readdirSync(bytesOf(real), { withFileTypes: true, encoding: "buffer" });
+      } catch (cause) {
+        const code = errnoOf(cause);
+        // Missing, vanished mid-listing, or replaced by a file: nothing to list, not an issue.
+        if (code === "ENOENT" || code === "ENOTDIR") return;
+        const name = nameOf(asked, absoluteNames) || ".";
+        issue(asked, "folder", code, `${code}: cannot list ${name} (${REASON[code] ?? code})`);
+        return;
+      }
+      for (const dirent of dirents) {
+        const child = dirent.name.toString("latin1");
+        const realChild = `${real === "/" ? "" : real}/${child}`;
+        const askedChild = `${asked === "/" ? "" : asked}/${child}`;
+        if (dirent.isDirectory()) visit(realChild, askedChild);
+        else if (dirent.isFile()) addFile(realChild, askedChild);
+        else if (dirent.isSymbolicLink()) {
+          try {
+            const lst = lstatSync(bytesOf(realChild), { throwIfNoEntry: false });
+            if (lst !== undefined)
+              addFile(follow(realChild, nameOf(askedChild, absoluteNames), lst), askedChild);
+          } catch (error) {
+            issueFrom(askedChild, "file", error);
+          }
+        }
+      }
+    };
+    try {
+      const start = locate(top, nameOf(top, absoluteNames) || ".");
+      if (start !== null) visit(start, top);
+    } catch (error) {
+      issueFrom(top, "folder", error);
+    }
+    const byPath = (x: { path: string }, y: { path: string }): number =>
+      x.path < y.path ? -1 : x.path > y.path ? 1 : 0;
+    return { entries: entries.sort(byPath), issues: issues.sort(byPath) };
+  };
 
   return {
     name: "node-fs",
 
     async list(dir) {
       const target = check(dir);
-      let entries: import("node:fs").Dirent[];
-      try {
-        entries = readdirSync(target.abs, { recursive: true, withFileTypes: true });
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === "ENOENT" || code === "ENOTDIR") return [];
-        throw error;
-      }
-      const out: ArtifactEntry[] = [];
-      for (const entry of entries) {
-        if (!entry.isFile() && !entry.isSymbolicLink()) continue;
-        const abs = toPosix(`${entry.parentPath}${sep}${entry.name}`);
-        const stats = statSync(abs, { throwIfNoEntry: false });
-        if (stats === undefined || !stats.isFile()) continue; // vanished, or a link to a folder
-        out.push({ path: nameOf(abs, target.absoluteNames), sizeBytes: stats.size, mtimeMs: stats.mtimeMs });
-      }
-      return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      return walk(target.abs, target.absoluteNames);
     },
 
     async read(path, offset = 0, maxBytes) {
       const target = check(path);
+      const real = locate(target.abs, path);
+      if (real === null) {
+        throw new AtvmError("ARTIFACT_NOT_FOUND", `[node-fs] no such file: ${path}`);
+      }
       let fd: number;
       try {
+        // O_NOFOLLOW: the located path is final, a symlink swapped in since is refused;
         // O_NONBLOCK: a FIFO planted where a log should be must not hang the read (reliability.md §5.1).
-        const flags = constants.O_RDONLY | constants.O_NONBLOCK | (target.extra ? constants.O_NOFOLLOW : 0);
-        fd = openSync(target.abs, flags);
+        fd = openSync(bytesOf(real), constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
       } catch (cause) {
-        const code = (cause as NodeJS.ErrnoException).code;
-        if (code === "ELOOP") {
-          throw new AtvmError("INVALID_PATH", `[node-fs] refusing to follow a symlink at ${path}`, { cause });
+        const code = errnoOf(cause);
+        if (code === "ENOENT") {
+          throw new AtvmError("ARTIFACT_NOT_FOUND", `[node-fs] no such file: ${path}`, { cause });
         }
-        throw new AtvmError("ARTIFACT_NOT_FOUND", `[node-fs] cannot open ${path} (${code ?? "error"})`, {
+        throw unreadable(
+          path,
+          code === "ELOOP" ? "SYMLINK_REFUSED" : code,
+          `cannot open (${REASON[code] ?? code})`,
           cause,
-        });
+        );
       }
       try {
         const stats = fstatSync(fd);
-        if (!stats.isFile()) {
-          throw new AtvmError("INVALID_PATH", `[node-fs] ${path} is not a regular file`);
-        }
+        if (!stats.isFile()) throw unreadable(path, "NOT_REGULAR", "not a regular file:");
         const start = Math.max(0, Math.floor(offset));
         const available = Math.max(0, stats.size - start);
         const length = maxBytes === undefined ? available : Math.min(available, Math.max(0, maxBytes));
@@ -145,7 +355,15 @@ export function createNodeFsSource(options: NodeFsSourceOptions): ArtifactSource
 
     async stat(path) {
       const target = check(path);
-      const stats = statSync(target.abs, { throwIfNoEntry: false });
+      const real = locate(target.abs, path);
+      if (real === null) return null;
+      let stats: Stats | undefined;
+      try {
+        stats = statSync(bytesOf(real), { throwIfNoEntry: false });
+      } catch (cause) {
+        const code = errnoOf(cause);
+        throw unreadable(path, code, `cannot stat (${REASON[code] ?? code})`, cause);
+      }
       if (stats === undefined || !stats.isFile()) return null;
       return {
         path: nameOf(target.abs, target.absoluteNames),

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { unescapePath } from "@atvm-watch/engine";
 import {
   testArtifactSourceContract,
   testClockContract,
@@ -18,20 +19,29 @@ afterAll(() => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
+/** The on-disk bytes of an escaped contract path under `root` (names may be raw bytes). */
+const onDisk = (root: string, path: string): Buffer =>
+  Buffer.concat([Buffer.from(`${root}/`), Buffer.from(unescapePath(path))]);
+
 function tree(files: Readonly<Record<string, string>>): string {
-  const root = mkdtempSync(join(tmpdir(), "atvm-contract-"));
-  made.push(root);
+  const base = mkdtempSync(join(tmpdir(), "atvm-contract-"));
+  made.push(base);
+  const root = join(base, "root");
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
+    writeFileSync(onDisk(root, path), text);
   }
+  mkdirSync(root, { recursive: true });
+  mkdirSync(join(base, "tmp"));
   return root;
 }
 
 testArtifactSourceContract("node-fs", async (files) => {
   const root = tree(files);
+  const extra = join(dirname(root), "tmp");
   return {
-    source: createNodeFsSource({ root }),
+    source: createNodeFsSource({ root, extraRoots: [extra] }),
+    absolute: { dir: extra, write: async (name, text) => writeFileSync(join(extra, name), text) },
     append: async (path, text) => {
       mkdirSync(dirname(join(root, path)), { recursive: true });
       appendFileSync(join(root, path), text);

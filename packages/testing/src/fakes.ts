@@ -10,6 +10,7 @@ import {
   type Clock,
   type CommandResult,
   type CommandRunner,
+  type ListingIssue,
   type Notification,
   type Notifier,
   type NotifyOutcome,
@@ -59,6 +60,15 @@ export interface MemorySource extends ArtifactSource {
   /** Cuts `path` to `sizeBytes` (log rotation or truncation). */
   truncate(path: string, sizeBytes: number): void;
   remove(path: string): void;
+  /**
+   * Injects an access failure (until `heal`): `"list"` on a folder hides everything under it and
+   * reports one folder `ListingIssue` (`code`, e.g. `EACCES`); `"list"` on a file hides it with a
+   * file issue (and `stat` rejects); `"read"` makes `read` reject `ARTIFACT_UNREADABLE` with
+   * `cause.code` = `code`, as node-fs does for an unreadable file.
+   */
+  fail(path: string, on: "list" | "read", code: string): void;
+  /** Removes every injected failure. */
+  heal(): void;
   /** Every `read` served so far, in order. */
   readonly reads: readonly MemoryRead[];
 }
@@ -74,6 +84,18 @@ export function createMemorySource(
 ): MemorySource {
   const store = new Map<string, { bytes: Uint8Array; mtimeMs: number }>();
   const reads: MemoryRead[] = [];
+  const failures = new Map<string, { on: "list" | "read"; code: string }>();
+  /** The outermost listing failure covering `path` (a folder hides everything below it). */
+  const listFailure = (path: string): string | undefined => {
+    let found: string | undefined;
+    for (const [at, f] of failures) {
+      if (f.on !== "list" || (path !== at && !path.startsWith(`${at}/`))) continue;
+      if (found === undefined || at.length < found.length) found = at;
+    }
+    return found;
+  };
+  const unreadable = (path: string, code: string): AtvmError =>
+    new AtvmError("ARTIFACT_UNREADABLE", `[memory] ${code}: cannot read ${path}`, { cause: { code } });
   const defaultMtime = options.defaultMtimeMs ?? 0;
   const entry = (path: string, file: { bytes: Uint8Array; mtimeMs: number }): ArtifactEntry => ({
     path,
@@ -90,12 +112,30 @@ export function createMemorySource(
     async list(dir) {
       const clean = checkPath(dir).replace(/\/+$/, "");
       const prefix = clean === "" || clean === "." ? "" : `${clean}/`;
-      return [...store.entries()]
-        .filter(([path]) => path.startsWith(prefix))
-        .map(([path, file]) => entry(path, file))
-        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      const entries: ArtifactEntry[] = [];
+      const issues = new Map<string, ListingIssue>();
+      for (const [path, file] of store) {
+        if (!path.startsWith(prefix)) continue;
+        const at = listFailure(path);
+        if (at === undefined) {
+          entries.push(entry(path, file));
+          continue;
+        }
+        const code = failures.get(at)?.code ?? "EIO";
+        const target = at === path ? "file" : "folder";
+        const message = `${code}: cannot ${target === "file" ? "stat" : "list"} ${at}`;
+        issues.set(at, { path: at, target, code, message });
+      }
+      const order = (a: { path: string }, b: { path: string }): number =>
+        a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+      return { entries: entries.sort(order), issues: [...issues.values()].sort(order) };
     },
     async read(path, offset = 0, maxBytes) {
+      const failure = failures.get(checkPath(path));
+      const hidden = listFailure(checkPath(path));
+      if (failure?.on === "read" || hidden !== undefined) {
+        throw unreadable(path, failure?.code ?? failures.get(hidden ?? "")?.code ?? "EIO");
+      }
       const file = store.get(checkPath(path));
       if (file === undefined) {
         throw new AtvmError("ARTIFACT_NOT_FOUND", `[memory] no such artifact: ${JSON.stringify(path)}`);
@@ -108,6 +148,8 @@ export function createMemorySource(
     },
     async stat(path) {
       const clean = checkPath(path);
+      const at = listFailure(clean);
+      if (at !== undefined) throw unreadable(path, failures.get(at)?.code ?? "EIO");
       const file = store.get(clean);
       return file === undefined ? null : entry(clean, file);
     },
@@ -133,6 +175,12 @@ export function createMemorySource(
     },
     remove(path) {
       store.delete(checkPath(path));
+    },
+    fail(path, on, code) {
+      failures.set(checkPath(path).replace(/\/+$/, ""), { on, code });
+    },
+    heal() {
+      failures.clear();
     },
   };
 }

@@ -16,7 +16,11 @@ import {
 
 testArtifactSourceContract("memory", async (files) => {
   const source = createMemorySource(files, { defaultMtimeMs: Date.UTC(2026, 2, 27) });
-  return { source, append: async (path, text) => source.append(path, text) };
+  return {
+    source,
+    append: async (path, text) => source.append(path, text),
+    deny: async (path) => source.fail(path, "list", "EACCES"),
+  };
 });
 
 testStateStoreContract("memory", async () => createMemoryStateStore());
