@@ -6,6 +6,7 @@ export type AtvmErrorCode =
   | "ARTIFACT_NOT_FOUND"
   | "INVALID_PATH"
   | "INVALID_NAME"
+  | "HOST_BLACKLISTED"
   | "CONFIG_INVALID"
   | "CONFIG_NOT_FOUND"
   | "ROOT_NOT_FOUND"
