@@ -8,5 +8,7 @@ export default defineConfig({
   test: {
     include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 20_000,
+    // Builds every package's dist once, when stale, before the tests that run built output.
+    globalSetup: ["test/global-setup.ts"],
   },
 });

@@ -1,6 +1,6 @@
 // One real spawn of the built command: bin/atvm.js → dist/main.js (the bundle `npm ci` builds).
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,29 +11,11 @@ const repo = join(import.meta.dirname, "../../..");
 const bin = join(repo, "packages/cli/bin/atvm.js");
 const dist = join(repo, "packages/cli/dist/main.js");
 
-/** Newest mtime of the workspace sources the bundle is built from. */
-function newestSource(): number {
-  let newest = 0;
-  for (const pkg of readdirSync(join(repo, "packages"))) {
-    const src = join(repo, "packages", pkg, "src");
-    let names: string[];
-    try {
-      names = readdirSync(src, { recursive: true }) as string[];
-    } catch {
-      continue;
-    }
-    for (const name of names) newest = Math.max(newest, statSync(join(src, name)).mtimeMs);
-  }
-  return newest;
-}
-
 const made: string[] = [];
+// dist is built once before all tests by test/global-setup.ts (root vitest.config.ts), or by .ci/run.
 beforeAll(() => {
-  const built = statSync(dist, { throwIfNoEntry: false });
-  if (built === undefined || built.mtimeMs < newestSource()) {
-    execFileSync("npm", ["run", "build", "-w", "@atvm-watch/cli"], { cwd: repo, stdio: "ignore" });
-  }
-}, 60_000);
+  expect(statSync(dist, { throwIfNoEntry: false }), `${dist} is missing: run npm run build`).toBeDefined();
+});
 afterAll(() => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });

@@ -8,6 +8,7 @@ export type AtvmErrorCode =
   | "ARTIFACT_UNREADABLE"
   | "INVALID_PATH"
   | "INVALID_NAME"
+  | "HOST_BLACKLISTED"
   | "CONFIG_INVALID"
   | "CONFIG_NOT_FOUND"
   | "ROOT_NOT_FOUND"
