@@ -10,9 +10,10 @@ import { createProcProbe, createSystemClock } from "@atvm-watch/node-fs";
 import { Command, CommanderError } from "commander";
 import manifest from "../package.json" with { type: "json" };
 import type { CliIo } from "./io.ts";
+import { createNodeDisk } from "./node-disk.ts";
 import { runStatus, type StatusCommandOptions } from "./status-command.ts";
 
-export type { CliIo, TextOut } from "./io.ts";
+export type { CliIo, DiskPort, TextOut } from "./io.ts";
 
 const STATUS_HELP_AFTER = `
 The run is located live first (R21): a running "run-sorry-cypress.py ... --build_name NAME"
@@ -38,6 +39,7 @@ function defaults(io: Partial<CliIo>): CliIo {
     env: io.env ?? process.env,
     probe: io.probe ?? createProcProbe(),
     clock: io.clock ?? createSystemClock(),
+    disk: io.disk ?? createNodeDisk(),
     cwd: io.cwd ?? process.cwd(),
   };
 }
@@ -95,6 +97,7 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
         error.code === "CONFIG_INVALID" ||
         error.code === "CONFIG_NOT_FOUND" ||
         error.code === "INVALID_NAME" ||
+        error.code === "BUILD_NOT_FOUND" ||
         error.code === "INVALID_PATH";
       io.stderr.write(`atvm: ${error.message}\n`);
       return usage ? 2 : 1;

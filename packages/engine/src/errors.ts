@@ -11,7 +11,8 @@ export type AtvmErrorCode =
   | "ROOT_NOT_FOUND"
   | "COMMAND_FAILED_TO_START"
   | "NOTIFY_REJECTED"
-  | "USAGE";
+  | "USAGE"
+  | "BUILD_NOT_FOUND";
 
 /** A typed error whose message names the offending value and the fix. */
 export class AtvmError extends Error {
