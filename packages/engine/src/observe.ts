@@ -321,6 +321,11 @@ export function createRunObserver(options: RunObserverOptions): RunObserver {
         knownHosts: poll.knownHosts,
         ...(options.blacklist !== undefined ? { blacklist: options.blacklist } : {}),
       });
+      if (startMs === null && explicit !== undefined) {
+        notes.push(
+          `No start time for build ${explicit} (not in the shell history, no live runner, no watcher state): every artifact in ${rootLabel} counts`,
+        );
+      }
       if (historical) {
         notes.push(
           `A later run (${window.next?.build}) started ${isoOf(window.endMs as number)}: only evidence from this run's start to then is used`,
