@@ -18,7 +18,7 @@ import { decodeUtf8 } from "./collect-utf8.ts";
 import type { BlacklistEntry, Snapshot } from "./domain.ts";
 import { AtvmError } from "./errors.ts";
 import { locateRun, parseRunnerProcess, type RunLocation, runnerActivity } from "./locate.ts";
-import type { ArtifactSource, Clock, ProcessInfo, ProcessProbe } from "./ports.ts";
+import type { ArtifactEntry, ArtifactSource, Clock, ProcessInfo, ProcessProbe } from "./ports.ts";
 import { reconstruct } from "./reconstruct.ts";
 import { resolveScope, selectorFromInvocation } from "./scope.ts";
 
@@ -125,12 +125,14 @@ function expandHome(template: string, home: string | undefined): string | null {
  * The runner logs the layout's runner-log templates name (`/tmp/{build}.log`), newest first.
  * Only the template's own folder counts (files in sub-folders are ignored); launch logs
  * (`<build>.launch.log`) and names that are not build names are left out. Reads nothing but
- * the listing.
+ * the listing. A folder whose listing fails is skipped and, when `unreadable` is given, named
+ * there with the cause.
  */
 export async function listRunnerLogs(
   source: ArtifactSource,
   templates: readonly string[],
   homeDir: string | undefined,
+  unreadable?: string[],
 ): Promise<readonly RunnerLogFile[]> {
   const found: RunnerLogFile[] = [];
   for (const raw of templates) {
@@ -140,7 +142,18 @@ export async function listRunnerLogs(
     const dir = slash < 0 ? "" : template.slice(0, slash);
     const prefix = slash < 0 ? "" : `${dir}/`;
     const [before, after] = template.slice(slash + 1).split("{build}") as [string, string];
-    for (const entry of await source.list(dir === "" ? "." : dir)) {
+    let entries: readonly ArtifactEntry[];
+    try {
+      // `list` is recursive (the port has no shallow listing): a hostile or huge tree below the
+      // folder can fail it (ENAMETOOLONG, EACCES); that folder then names no runner log.
+      entries = await source.list(dir === "" ? "." : dir);
+    } catch (error) {
+      unreadable?.push(
+        `${dir === "" ? "." : dir} (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`,
+      );
+      continue;
+    }
+    for (const entry of entries) {
       if (!entry.path.startsWith(prefix)) continue;
       const name = entry.path.slice(prefix.length);
       if (name.includes("/") || !name.startsWith(before) || !name.endsWith(after)) continue;
@@ -275,8 +288,10 @@ export function createRunObserver(options: RunObserverOptions): RunObserver {
       if (location === null) {
         // R19's last resort: the run the folder's artifacts describe, named after the newest
         // runner log the layout names, else unnamed.
-        const logs = await listRunnerLogs(source, layout["runner-log"], homeDir);
+        const unreadable: string[] = [];
+        const logs = await listRunnerLogs(source, layout["runner-log"], homeDir, unreadable);
         const fromLog = await newestRunnerLog(source, logs, decode);
+        for (const folder of unreadable) notes.push(`Runner logs not searched in ${folder}`);
         location = {
           build: fromLog?.build ?? UNNAMED_BUILD,
           live: false,
