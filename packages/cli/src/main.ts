@@ -32,6 +32,11 @@ Examples:
   atvm status --root . --format markdown --config ./atvm.config.json
 `;
 
+/** An error as one line: its message's first line (an errno code leads it), never the stack. */
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+}
+
 function defaults(io: Partial<CliIo>): CliIo {
   return {
     stdout: io.stdout ?? process.stdout,
@@ -102,9 +107,7 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
       io.stderr.write(`atvm: ${error.message}\n`);
       return usage ? 2 : 1;
     }
-    io.stderr.write(
-      `atvm: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    io.stderr.write(`atvm: unexpected error: ${oneLine(error)}\n`); // never a stack trace
     return 1;
   }
 }

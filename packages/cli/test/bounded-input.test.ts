@@ -105,3 +105,32 @@ describe("time zone from the environment", () => {
     });
   });
 });
+
+describe("no stack traces", () => {
+  it("an unexpected error is one line with its message, exit 1, never the stack", async () => {
+    const r = root();
+    const io = capture();
+    const boom = (): never => {
+      throw new Error("EIO: i/o error, scandir '/tmp/x'\n    at fake (frame.js:1:1)");
+    };
+    const code = await main(["status", "--root", r], {
+      stdout: io.stdout,
+      stderr: io.stderr,
+      env: { HOME: "/nonexistent-home" },
+      probe: fixedProbe([]),
+      clock: { now: () => T0, monotonicMs: () => 0 },
+      disk: {
+        isFolder: async () => true,
+        open: () => ({
+          name: "broken",
+          list: async () => boom(),
+          read: async () => boom(),
+          stat: async () => null,
+        }),
+      },
+      cwd: "/",
+    });
+    expect(code).toBe(1);
+    expect(io.err()).toBe("atvm: unexpected error: EIO: i/o error, scandir '/tmp/x'\n");
+  });
+});
