@@ -107,7 +107,12 @@ describe("atvm --help", () => {
     ]) {
       expect(out).toContain(option);
     }
-    expect(out).toContain("atvm status --root /root/cdc-e2e-cyp-12.17.4");
+    expect(out).toContain("npx atvm status --root /root/cdc-e2e-cyp-12.17.4");
+  });
+  it("R19 status --help states the build-not-found error and the historical window", async () => {
+    const { out } = await run(["status", "--help"]);
+    expect(out).toContain('build "NAME" not found in shell history, runner logs or');
+    expect(out).toMatch(/shown inside its own\s+window, from its start to the next run's start/);
   });
 });
 

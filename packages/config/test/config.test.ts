@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { DEFAULT_RUNNER_LOG_PATTERNS } from "@atvm-watch/artifacts";
 import { isAtvmError } from "@atvm-watch/engine";
 import { createMemorySource } from "@atvm-watch/testing";
 import { describe, expect, it } from "vitest";
@@ -93,5 +94,18 @@ describe("config", () => {
       readFileSync(join(import.meta.dirname, "../../../docs/atvm.config.schema.json"), "utf8"),
     );
     expect(committed).toEqual(configJsonSchema());
+  });
+
+  it("docs/config.md names every key of the schema and every logPatterns name", () => {
+    const doc = readFileSync(join(import.meta.dirname, "../../../docs/config.md"), "utf8");
+    const schema = configJsonSchema() as {
+      properties: Record<string, unknown> & { paths: { properties: Record<string, unknown> } };
+    };
+    const keys = [
+      ...Object.keys(schema.properties).filter((k) => k !== "$schema"),
+      ...Object.keys(schema.properties.paths.properties).map((k) => `paths.${k}`),
+      ...Object.keys(DEFAULT_RUNNER_LOG_PATTERNS),
+    ];
+    expect(keys.filter((k) => !doc.includes(`\`${k}\``))).toEqual([]);
   });
 });
