@@ -2,7 +2,7 @@
 //   node --conditions=@atvm-watch/source --import tsx packages/cli/scripts/write-config-schema.ts
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { configJsonSchema } from "../src/config.ts";
+import { configJsonSchema } from "@atvm-watch/config";
 
 const target = join(import.meta.dirname, "..", "..", "..", "docs", "atvm.config.schema.json");
 writeFileSync(target, `${JSON.stringify(configJsonSchema(), null, 2)}\n`);

@@ -1,11 +1,9 @@
+export { type CliIo, type DiskPort, main, type TextOut } from "./main.ts";
+export { createNodeDisk } from "./node-disk.ts";
 export {
-  type AtvmConfig,
-  CONFIG_FILE_NAME,
-  ConfigSchema,
-  configJsonSchema,
-  layoutOf,
-  loadConfig,
-  resolveConfig,
-} from "./config.ts";
-export { type CliIo, main, type TextOut } from "./main.ts";
-export { runStatus, STATUS_FORMATS, type StatusCommandOptions } from "./status-command.ts";
+  chooseZone,
+  runStatus,
+  STATUS_FORMATS,
+  type StatusCommandOptions,
+  type ZoneChoice,
+} from "./status-command.ts";

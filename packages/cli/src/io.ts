@@ -1,11 +1,26 @@
-/** What `main` touches outside itself, injectable for tests. */
-import type { Clock, ProcessProbe } from "@atvm-watch/engine";
+/** What `main` touches outside itself, injectable for tests and for other transports (ssh). */
+import type { ArtifactSource, Clock, ProcessProbe } from "@atvm-watch/engine";
 
 /** A writable text stream (process.stdout-like). */
 export interface TextOut {
   write(text: string): unknown;
   /** `true` on a terminal: colour is used only then (and never with `NO_COLOR`). */
   readonly isTTY?: boolean;
+}
+
+/**
+ * The disk, as the CLI reaches it: every file the CLI reads goes through an `ArtifactSource`
+ * this port opens (the root's artifacts and `atvm.config.json`, the `--config` file's folder).
+ * Default: node-fs (see node-disk.ts); an ssh adapter implements the same two calls remotely.
+ */
+export interface DiskPort {
+  /** `true` when `path` (absolute) is a folder. */
+  isFolder(path: string): Promise<boolean>;
+  /**
+   * An artifact source over the folder `root` (absolute), allowing absolute paths under
+   * `extraRoots` too (node-fs `extraRoots`, e.g. `/tmp` for `/tmp/<build>.log`).
+   */
+  open(root: string, extraRoots: readonly string[]): ArtifactSource;
 }
 
 /** The outside world of one `main` call. Every field defaults to the real process's. */
@@ -18,6 +33,8 @@ export interface CliIo {
   readonly probe: ProcessProbe;
   /** Clock; default the system clock. */
   readonly clock: Clock;
+  /** Files; default the local disk through node-fs. */
+  readonly disk: DiskPort;
   /** Working directory for relative `--root` and `--config`. */
   readonly cwd: string;
 }

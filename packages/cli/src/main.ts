@@ -10,9 +10,10 @@ import { createProcProbe, createSystemClock } from "@atvm-watch/node-fs";
 import { Command, CommanderError } from "commander";
 import manifest from "../package.json" with { type: "json" };
 import type { CliIo } from "./io.ts";
+import { createNodeDisk } from "./node-disk.ts";
 import { runStatus, type StatusCommandOptions } from "./status-command.ts";
 
-export type { CliIo, TextOut } from "./io.ts";
+export type { CliIo, DiskPort, TextOut } from "./io.ts";
 
 const STATUS_HELP_AFTER = `
 The run is located live first (R21): a running "run-sorry-cypress.py ... --build_name NAME"
@@ -20,16 +21,30 @@ process on this machine. With none alive, the most recent run recorded in the sh
 (R19); with no history either, the run the folder's artifacts describe, named after the newest
 runner log (/tmp/<build>.log). A categorized run is shown whole, all batches together.
 
-Configuration: <root>/atvm.config.json is loaded when present (see docs/config.md);
---config FILE replaces it. Exit codes: 0 a status was printed (any run state), 1 an
-unexpected failure, 2 bad option or config.
+--build NAME must be named by a live runner, the shell history, its runner log or watcher
+state; otherwise atvm exits 2 with 'build "NAME" not found in shell history, runner logs or
+watcher state; recent builds: ...'. A run that is not the latest is shown inside its own
+window, from its start to the next run's start: a newer run's results never appear under an
+older build's name.
 
-Examples:
-  atvm status --root /root/cdc-e2e-cyp-12.17.4
-  atvm status --root /root/cdc-e2e-cyp-12.17.4 --build e2e-redhat9.7-pure-fc
-  atvm status --root examples/flat-run --format json --tz Europe/Berlin
-  atvm status --root . --format markdown --config ./atvm.config.json
+Configuration: <root>/atvm.config.json is loaded when present (see docs/config.md);
+--config FILE replaces it. Only a regular file of at most 1 MiB is read. Times use --tz, else
+the config's timeZone, else TZ (empty TZ: UTC, with a note), else the system zone.
+Exit codes: 0 a status was printed (any run state), 1 an unexpected failure or an unwritable
+stdout (one line, no stack trace), 2 bad option or config, or a build not found.
+
+Examples (from a clone, run as npx atvm):
+  npx atvm status --root /root/cdc-e2e-cyp-12.17.4
+  npx atvm status --root /root/cdc-e2e-cyp-12.17.4 --build e2e-redhat9.7-pure-fc
+  npx atvm status --root examples/flat-run --build e2e-redhat9.7-0326
+  npx atvm status --root examples/flat-run --format json --tz Europe/Berlin
+  npx atvm status --root . --format markdown --config ./atvm.config.json
 `;
+
+/** An error as one line: its message's first line (an errno code leads it), never the stack. */
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+}
 
 function defaults(io: Partial<CliIo>): CliIo {
   return {
@@ -38,6 +53,7 @@ function defaults(io: Partial<CliIo>): CliIo {
     env: io.env ?? process.env,
     probe: io.probe ?? createProcProbe(),
     clock: io.clock ?? createSystemClock(),
+    disk: io.disk ?? createNodeDisk(),
     cwd: io.cwd ?? process.cwd(),
   };
 }
@@ -55,7 +71,7 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     })
-    .addHelpText("after", "\nExample:\n  atvm status --root /root/cdc-e2e-cyp-12.17.4\n");
+    .addHelpText("after", "\nExample:\n  npx atvm status --root /root/cdc-e2e-cyp-12.17.4\n");
 
   program
     .command("status")
@@ -95,13 +111,12 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
         error.code === "CONFIG_INVALID" ||
         error.code === "CONFIG_NOT_FOUND" ||
         error.code === "INVALID_NAME" ||
+        error.code === "BUILD_NOT_FOUND" ||
         error.code === "INVALID_PATH";
       io.stderr.write(`atvm: ${error.message}\n`);
       return usage ? 2 : 1;
     }
-    io.stderr.write(
-      `atvm: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    io.stderr.write(`atvm: unexpected error: ${oneLine(error)}\n`); // never a stack trace
     return 1;
   }
 }

@@ -1,24 +1,21 @@
 /**
  * `atvm status`: the whole run's status from a controller folder (R19, R21), in the fixed layout.
- * Wiring only: config → adapters (node-fs source, /proc probe) → collect → locate → scope →
- * reconstruct → render. Exit 0 whenever a status was produced, whatever the run state.
+ * Wiring only: config → ports (the disk's artifact source, the process probe, the clock) →
+ * `createRunObserver` (engine observe.ts: poll → locate → window → scope → reconstruct) → render.
+ * Exit 0 whenever a status was produced, whatever the run state.
  */
-import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, resolve } from "node:path";
-import type { InvocationObservation } from "@atvm-watch/artifacts";
+import { basename, dirname, resolve } from "node:path";
 import {
-  AtvmError,
-  createCollector,
-  createCollectParsers,
-  locateRun,
-  reconstruct,
-  resolveScope,
-  runnerActivity,
-  selectorFromInvocation,
-} from "@atvm-watch/engine";
-import { createNodeFsSource } from "@atvm-watch/node-fs";
+  type AtvmConfig,
+  blacklistOf,
+  CONFIG_FILE_NAME,
+  extraRootsOf,
+  isSafeBuildName,
+  layoutOf,
+  loadConfig,
+} from "@atvm-watch/config";
+import { AtvmError, createCollectParsers, createRunObserver } from "@atvm-watch/engine";
 import { assertZone, renderMarkdown, renderText, toStatusJson } from "@atvm-watch/status";
-import { blacklistOf, extraRootsOf, isSafeBuildName, layoutOf, resolveConfig } from "./config.ts";
 import type { CliIo } from "./io.ts";
 
 /** Output formats of `atvm status`. */
@@ -33,18 +30,61 @@ export interface StatusCommandOptions {
   readonly tz?: string;
 }
 
-/** The zone the machine runs in, as an IANA name; `UTC` when unknown. */
-function systemZone(env: CliIo["env"]): string {
-  const tz = env.TZ;
-  if (tz !== undefined && tz !== "" && !tz.startsWith(":")) return tz;
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+/** A zone and, when it was not what the user set, a note saying what was read and where. */
+export interface ZoneChoice {
+  readonly zone: string;
+  readonly origin: "--tz" | "config" | "TZ" | "system";
+  readonly note?: string;
+}
+
+/**
+ * The zone for times (IANA name): `--tz`, else the config's `timeZone`, else `$TZ`, else the
+ * system zone. An empty `TZ` means UTC to the C library, so it is UTC here too, with a note
+ * (`TZ is set but empty; using UTC`); a system zone ICU cannot name (`Etc/Unknown`) is UTC with a
+ * note. `TZ=:/etc/localtime` style values use the system zone.
+ */
+export function chooseZone(
+  tz: string | undefined,
+  config: AtvmConfig,
+  env: CliIo["env"],
+  systemZone: () => string,
+): ZoneChoice {
+  if (tz !== undefined) return { zone: tz, origin: "--tz" };
+  if (config.timeZone !== undefined) return { zone: config.timeZone, origin: "config" };
+  const envTz = env.TZ;
+  if (envTz === "") return { zone: "UTC", origin: "TZ", note: "TZ is set but empty; using UTC" };
+  if (envTz !== undefined && !envTz.startsWith(":")) return { zone: envTz, origin: "TZ" };
+  const system = systemZone();
+  if (system === "" || system === "Etc/Unknown")
+    return {
+      zone: "UTC",
+      origin: "system",
+      note: "the system time zone is unknown; using UTC (set TZ or pass --tz)",
+    };
+  return { zone: system, origin: "system" };
+}
+
+/** The config: `--config` (read from its own folder), else `<root>/atvm.config.json` when present. */
+async function readConfig(
+  options: StatusCommandOptions,
+  root: string,
+  io: CliIo,
+): Promise<{ config: AtvmConfig; file: string | null }> {
+  if (options.config !== undefined) {
+    const file = resolve(io.cwd, options.config);
+    const folder = io.disk.open(dirname(file), []);
+    return { config: (await loadConfig(folder, basename(file), { file })) ?? {}, file };
+  }
+  const file = `${root}/${CONFIG_FILE_NAME}`;
+  const config = await loadConfig(io.disk.open(root, []), CONFIG_FILE_NAME, { file, optional: true });
+  return config === null ? { config: {}, file: null } : { config, file };
 }
 
 /**
  * Runs `atvm status`. Resolves the exit code: 0 when a status was printed (a run that cannot be
  * located by process or history is shown from its artifacts, R19). Throws `AtvmError`
- * (`ROOT_NOT_FOUND`, `USAGE`, `CONFIG_INVALID`, `CONFIG_NOT_FOUND`, `INVALID_NAME`) for bad operator
- * input; `main` prints it and exits 2.
+ * (`ROOT_NOT_FOUND`, `USAGE`, `CONFIG_INVALID`, `CONFIG_NOT_FOUND`, `INVALID_NAME`,
+ * `BUILD_NOT_FOUND`) for bad operator input; `main` prints it and exits 2.
  */
 export async function runStatus(options: StatusCommandOptions, io: CliIo): Promise<number> {
   const format = options.format ?? "text";
@@ -55,7 +95,7 @@ export async function runStatus(options: StatusCommandOptions, io: CliIo): Promi
     );
   }
   const root = resolve(io.cwd, options.root ?? ".");
-  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
+  if (!(await io.disk.isFolder(root))) {
     throw new AtvmError(
       "ROOT_NOT_FOUND",
       `automation root ${root} is not a folder; pass --root with the controller's automation folder, e.g. --root /root/cdc-e2e-cyp-12.17.4`,
@@ -67,161 +107,63 @@ export async function runStatus(options: StatusCommandOptions, io: CliIo): Promi
       `--build ${JSON.stringify(options.build)} is not a build name; use letters, digits, ".", "_" and "-" (at most 57, not starting with "." or "-")`,
     );
   }
-  const { config, file: configFile } = resolveConfig(
-    root,
-    options.config === undefined ? undefined : resolve(io.cwd, options.config),
-  );
+  const { config, file: configFile } = await readConfig(options, root, io);
   const blacklist = blacklistOf(config, configFile);
-  const zone = options.tz ?? config.timeZone ?? systemZone(io.env);
+  const choice = chooseZone(
+    options.tz,
+    config,
+    io.env,
+    () => Intl.DateTimeFormat().resolvedOptions().timeZone ?? "",
+  );
   try {
-    assertZone(zone);
+    assertZone(choice.zone);
   } catch {
     const origin =
-      options.tz !== undefined ? "--tz" : config.timeZone !== undefined ? '"timeZone" in the config' : "TZ";
+      choice.origin === "--tz"
+        ? "--tz"
+        : choice.origin === "config"
+          ? `"timeZone" in ${configFile ?? "the config"}`
+          : choice.origin === "TZ"
+            ? "the TZ environment variable"
+            : "the system time zone";
     throw new AtvmError(
-      options.tz !== undefined ? "USAGE" : "CONFIG_INVALID",
-      `${origin} ${JSON.stringify(zone)} is not a valid IANA time zone; use a name such as UTC or Europe/Berlin`,
+      choice.origin === "--tz" ? "USAGE" : "CONFIG_INVALID",
+      `${origin} ${JSON.stringify(choice.zone)} is not a valid IANA time zone; pass --tz with a name such as UTC or Europe/Berlin`,
     );
   }
+  if (choice.note !== undefined) io.stderr.write(`atvm: note: ${choice.note}\n`);
 
-  // Adapters.
   const home = io.env.HOME;
   const layout = layoutOf(config);
-  const source = createNodeFsSource({ root, extraRoots: extraRootsOf(layout, home) });
-  const collector = createCollector(source, layout, {
-    ...(config.knownHosts !== undefined ? { knownHosts: config.knownHosts } : {}),
-    ...(home !== undefined ? { homeDir: home } : {}),
-    parsers: createCollectParsers(config.logPatterns),
-    decode: (bytes) => new TextDecoder().decode(bytes),
-  });
-  const processes = await io.probe.list();
-
-  // 1. Everything but the build's own logs; 2. locate the run (R21 live first, R19 history);
-  // 3. poll again with the build: only the runner log is new, the rest comes from the cache.
-  const first = await collector.poll({ now: io.clock.now() });
-  const invocations = first.observations.filter((o): o is InvocationObservation => o.kind === "invocation");
-  let location = locateRun({
-    processes,
-    invocations,
-    ...(options.build !== undefined ? { build: options.build } : {}),
-  });
-  const notes: string[] = [];
-  if (location === null) {
-    // R19's last resort: the run the folder's artifacts describe. The build name comes from the
-    // newest runner log the layout names (`/tmp/<build>.log`), else the run stays unnamed.
-    const fromLog = newestRunnerLog(layout["runner-log"], root, home);
-    location = { build: fromLog?.build ?? UNNAMED_BUILD, live: false, runStartMs: null, categorized: false };
-    notes.push(
-      fromLog === null
-        ? `No live runner, no run-sorry-cypress.py command in the shell history (${layout["shell-history"].join(", ")}) and no runner log: showing every artifact in ${root}; pass --build NAME to name the run`
-        : `No live runner and no run-sorry-cypress.py command in the shell history: the build name comes from the newest runner log, ${fromLog.path}`,
-    );
-  }
-  const safe = isSafeBuildName(location.build);
-  if (!safe && location.build !== UNNAMED_BUILD)
-    notes.push(
-      `build name ${JSON.stringify(location.build)} cannot name a file; its runner log was not read`,
-    );
-  const now = io.clock.now();
-  const polled = await collector.poll({ ...(safe ? { build: location.build } : {}), now });
-
-  const specPattern = polled.observations.filter((o) => o.kind === "cypress-config").at(-1);
-  const scope = resolveScope({
-    generatedSpecs: polled.files["generated-spec"].map((e) => e.path),
-    ...(specPattern !== undefined ? { specPatternHosts: specPattern.hosts } : {}),
-    ...(location.templateInvocation !== undefined
-      ? { selector: selectorFromInvocation(location.templateInvocation) }
-      : {}),
-    knownHosts: polled.knownHosts,
+  const observer = createRunObserver({
+    source: io.disk.open(root, extraRootsOf(layout, home)),
+    probe: io.probe,
+    clock: io.clock,
+    layout,
+    collector: {
+      ...(config.knownHosts !== undefined ? { knownHosts: config.knownHosts } : {}),
+      ...(home !== undefined ? { homeDir: home } : {}),
+      parsers: createCollectParsers(config.logPatterns),
+      decode: (bytes) => new TextDecoder().decode(bytes),
+    },
     ...(blacklist !== undefined ? { blacklist } : {}),
+    ...(options.build !== undefined ? { build: options.build } : {}),
+    rootLabel: root,
   });
-  const snapshot = reconstruct(scope, polled.observations, {
-    build: location.build,
-    now,
-    runStartMs: location.runStartMs,
-    knownHosts: polled.knownHosts,
-    activity: runnerActivity(processes, location.runnerProcess?.pid ?? null),
-    issues: polled.issues,
-    categorized: location.categorized,
-  });
-  const shown = notes.length === 0 ? snapshot : { ...snapshot, notes: [...snapshot.notes, ...notes] };
+  const { snapshot } = await observer.observe();
 
   const color = format === "text" && io.stdout.isTTY === true && (io.env.NO_COLOR ?? "") === "";
   const renderOptions = {
-    zone,
+    zone: choice.zone,
     color,
     ...(config.testFlows !== undefined ? { flows: config.testFlows } : {}),
   };
   const out =
     format === "json"
-      ? `${JSON.stringify(toStatusJson(shown, renderOptions), null, 2)}\n`
+      ? `${JSON.stringify(toStatusJson(snapshot, renderOptions), null, 2)}\n`
       : format === "markdown"
-        ? renderMarkdown(shown, renderOptions)
-        : renderText(shown, renderOptions);
+        ? renderMarkdown(snapshot, renderOptions)
+        : renderText(snapshot, renderOptions);
   io.stdout.write(out.endsWith("\n") ? out : `${out}\n`);
   return 0;
-}
-
-/** The heading of a run whose build name no evidence gives (R19's artifacts-only fallback). */
-export const UNNAMED_BUILD = "(unnamed run)";
-
-/** Lines only a Cypress / cypress-cloud runner log has (research/peers.md §4.3). */
-const RUNNER_LOG_MARK =
-  /Run URL:|Recorded Run:|\(Run Starting\)|Cloud Run Finished|Running:\s+\S+\.(?:cy|spec)\.[jt]s|Discovered \d+ spec files/;
-
-/**
- * The newest runner log among the layout's runner-log templates (`/tmp/{build}.log`), with the build
- * name it stands for; `null` when none exists. Only the template's own folder is read (not
- * recursively); launch logs (`<build>.launch.log`) and files whose first 64 KiB show no Cypress or
- * cypress-cloud output (other tools' logs in /tmp) are not runner logs.
- */
-export function newestRunnerLog(
-  templates: readonly string[],
-  root: string,
-  home: string | undefined,
-): { readonly build: string; readonly path: string } | null {
-  const candidates: { build: string; path: string; mtimeMs: number }[] = [];
-  for (const template of templates) {
-    if (!template.includes("{build}")) continue;
-    const expanded =
-      template.startsWith("~/") && home !== undefined ? join(home, template.slice(2)) : template;
-    const absolute = isAbsolute(expanded) ? expanded : join(root, expanded);
-    const dir = dirname(absolute);
-    const [before, after] = basename(absolute).split("{build}") as [string, string];
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      if (!name.startsWith(before) || !name.endsWith(after)) continue;
-      const build = name.slice(before.length, name.length - after.length);
-      if (!isSafeBuildName(build) || build.endsWith(".launch")) continue;
-      const stats = statSync(join(dir, name), { throwIfNoEntry: false });
-      if (stats === undefined || !stats.isFile()) continue;
-      candidates.push({ build, path: join(dir, name), mtimeMs: stats.mtimeMs });
-    }
-  }
-  candidates.sort((a, b) => b.mtimeMs - a.mtimeMs);
-  for (const candidate of candidates) {
-    if (RUNNER_LOG_MARK.test(head(candidate.path, 64 * 1024)))
-      return { build: candidate.build, path: candidate.path };
-  }
-  return null;
-}
-
-/** The first `bytes` of a file as UTF-8 (empty when unreadable). */
-function head(path: string, bytes: number): string {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, "r");
-    const buffer = Buffer.alloc(bytes);
-    const n = readSync(fd, buffer, 0, bytes, 0);
-    return buffer.subarray(0, n).toString("utf8");
-  } catch {
-    return "";
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }

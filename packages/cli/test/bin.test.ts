@@ -62,4 +62,22 @@ describe("bin/atvm.js (built)", () => {
     expect(r.stderr).not.toContain("EPIPE");
     expect(r.status).toBe(0);
   });
+  it("> /dev/full: one line naming stdout and ENOSPC, exit 1, no stack trace", () => {
+    const { root } = finishedRoot();
+    made.push(root);
+    const r = spawnSync("bash", ["-c", 'node "$0" status --root "$1" > /dev/full', bin, root], {
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("atvm: cannot write to stdout: ENOSPC (no space left on device, write)\n");
+  });
+  it("stdout and stderr both on /dev/full: exit 1, nothing else to say", () => {
+    const { root } = finishedRoot();
+    made.push(root);
+    const r = spawnSync("bash", ["-c", 'node "$0" status --root "$1" > /dev/full 2>&1', bin, root], {
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(1);
+  });
 });

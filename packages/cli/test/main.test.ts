@@ -1,9 +1,9 @@
 import { rmSync, utimesSync } from "node:fs";
 import { join } from "node:path";
-import type { ProcessInfo } from "@atvm-watch/engine";
+import { decodeUtf8, listRunnerLogs, newestRunnerLog, type ProcessInfo } from "@atvm-watch/engine";
+import { createNodeFsSource } from "@atvm-watch/node-fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../src/main.ts";
-import { newestRunnerLog } from "../src/status-command.ts";
 import { BUILD, capture, finishedRoot, fixedProbe, T0, TEMPLATE_COMMAND } from "./fixture.ts";
 
 const made: string[] = [];
@@ -57,7 +57,9 @@ describe("atvm status: usage errors exit 2 with one line naming the value and th
   it("an invalid --tz", async () => {
     const { code, err } = await run(["status", "--root", root(), "--tz", "Mars/Olympus"]);
     expect(code).toBe(2);
-    expect(err).toMatch(/--tz "Mars\/Olympus" is not a valid IANA time zone; use a name such as UTC/);
+    expect(err).toMatch(
+      /--tz "Mars\/Olympus" is not a valid IANA time zone; pass --tz with a name such as UTC/,
+    );
   });
   it("an unreadable --config", async () => {
     const { code, err } = await run(["status", "--root", root(), "--config", "/nonexistent/atvm.json"]);
@@ -105,7 +107,12 @@ describe("atvm --help", () => {
     ]) {
       expect(out).toContain(option);
     }
-    expect(out).toContain("atvm status --root /root/cdc-e2e-cyp-12.17.4");
+    expect(out).toContain("npx atvm status --root /root/cdc-e2e-cyp-12.17.4");
+  });
+  it("R19 status --help states the build-not-found error and the historical window", async () => {
+    const { out } = await run(["status", "--help"]);
+    expect(out).toContain('build "NAME" not found in shell history, runner logs or');
+    expect(out).toMatch(/shown inside its own\s+window, from its start to the next run's start/);
   });
 });
 
@@ -199,7 +206,7 @@ describe("atvm --version", () => {
 });
 
 describe("newestRunnerLog", () => {
-  it("R19 takes the newest Cypress runner log, not another tool's log or a launch log", () => {
+  it("R19 takes the newest Cypress runner log, not another tool's log or a launch log", async () => {
     const r = finishedRoot();
     made.push(r.root);
     r.write(
@@ -211,9 +218,11 @@ describe("newestRunnerLog", () => {
     const t = Date.now() / 1000;
     utimesSync(join(r.root, "tmp/old-build.log"), t - 60, t - 60);
     utimesSync(join(r.root, `tmp/${BUILD}.log`), t - 120, t - 120);
-    expect(newestRunnerLog(["tmp/{build}.log"], r.root, undefined)).toEqual({
+    const source = createNodeFsSource({ root: r.root });
+    const logs = await listRunnerLogs(source, ["tmp/{build}.log"], undefined);
+    expect(await newestRunnerLog(source, logs, decodeUtf8)).toMatchObject({
       build: "old-build",
-      path: join(r.root, "tmp/old-build.log"),
+      path: "tmp/old-build.log",
     });
   });
 });

@@ -15,6 +15,7 @@ export type AtvmErrorCode =
   | "COMMAND_FAILED_TO_START"
   | "NOTIFY_REJECTED"
   | "SSH_FAILED"
+  | "BUILD_NOT_FOUND"
   | "USAGE";
 
 /** A typed error whose message names the offending value and the fix. */

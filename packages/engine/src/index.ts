@@ -22,6 +22,7 @@ export { RUN_STATES } from "./domain.ts";
 export { AtvmError, type AtvmErrorCode, isAtvmError } from "./errors.ts";
 export * from "./locate.ts";
 export * from "./machine.ts";
+export * from "./observe.ts";
 export type {
   AccessProblemCode,
   ArtifactEntry,

@@ -64,6 +64,12 @@ export interface ReconstructOptions {
    * count. `null`: every artifact counts, the most recent per host wins (R11).
    */
   readonly runStartMs: EpochMs | null;
+  /**
+   * The run window's end (exclusive; the next run's start), for a run that is not the latest:
+   * results and bookkeeping with a run timestamp at or after it belong to a later run. `null` or
+   * absent: open window. (Added for `atvm status --build <older build>`, R19/R21.)
+   */
+  readonly runEndMs?: EpochMs | null;
   /** The fleet's host names: a runner-log host counts when it is in the scope, known, or host-shaped (`atvm<N>-…`). */
   readonly knownHosts?: readonly string[];
   /** Live runner processes; `null`/absent = unknown (then only artifacts can show the end, D1). */
@@ -114,8 +120,15 @@ export function reconstruct(
   const parts = partition(canonical(observations));
 
   // Run window (R33): stale artifacts of earlier runs never change a host.
-  const results = parts.results.filter((r) => r.host !== null && inRunWindow(resultTime(r), runStartMs));
-  const bookkeeping = parts.bookkeeping.filter((b) => inRunWindow(bookkeepingTime(b), runStartMs));
+  // Window end (observe.ts): a later run's artifacts never belong to a historical run.
+  const runEndMs = options.runEndMs ?? null;
+  const beforeEnd = (at: EpochMs | null): boolean => at === null || runEndMs === null || at < runEndMs;
+  const results = parts.results.filter(
+    (r) => r.host !== null && inRunWindow(resultTime(r), runStartMs) && beforeEnd(resultTime(r)),
+  );
+  const bookkeeping = parts.bookkeeping.filter(
+    (b) => inRunWindow(bookkeepingTime(b), runStartMs) && beforeEnd(bookkeepingTime(b)),
+  );
   const log = parts.log;
   const facts = logFacts(log);
 

@@ -5,6 +5,6 @@
 export * from "./arbitraries.ts";
 export * from "./contracts.ts";
 export * from "./fakes.ts";
-export * from "./replay.ts";
+export * from "./feed.ts";
 export * from "./snapshots.ts";
 export * from "./webhook-server.ts";

@@ -1,39 +1,37 @@
 /**
- * Replay harness: feeds a recorded timeline of artifacts appearing over time through the real
+ * Timeline harness: plays a recorded timeline of artifacts appearing over time through the real
  * pipeline, the way the watcher's shell does (docs/state-machine.md):
  *
  *   memory ArtifactSource + memory ProcessProbe (changed step by step)
- *     → createCollector(...).poll() → locateRun / runnerActivity → resolveScope → reconstruct
+ *     → createRunObserver(...).observe() (engine observe.ts, the same pipeline as `atvm status`:
+ *       poll → locate → window → scope with the blacklist → reconstruct)
  *     → decide(snapshot.observed | tick | cancel.requested | watcher.started)
  *     → the shell performs every effect and reports its result back as an event
  *       (record-post-intent → post.intent-recorded, post → post.succeeded,
  *        terminate-runner → runner.terminated), until no effect is left.
  *
- * Time comes from a manual clock; nothing here reads the real clock, so a replay is deterministic.
+ * Time comes from a manual clock; nothing here reads the real clock, so a play is deterministic.
+ * ("Replay" is kept for re-running failed hosts, T3.)
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type InvocationObservation, stripAnsi } from "@atvm-watch/artifacts";
+import { stripAnsi } from "@atvm-watch/artifacts";
 import {
   type CollectLayout,
-  createCollector,
   createMachineState,
+  createRunObserver,
   DEFAULT_LAYOUT,
   DEFAULT_MACHINE_POLICY,
   decide,
   type Effect,
-  locateRun,
   type MachineEvent,
   type MachinePolicy,
   type MachineState,
   type PollResult,
   type ProcessInfo,
+  type RunObserver,
   type RunState,
-  reconstruct,
-  resolveScope,
-  runnerActivity,
   type Snapshot,
-  selectorFromInvocation,
 } from "@atvm-watch/engine";
 import {
   createManualClock,
@@ -44,7 +42,7 @@ import {
   type MemorySource,
 } from "@atvm-watch/testing";
 
-/** The repository root (test/replay/../..). */
+/** The repository root (test/timelines/../..). */
 export const REPO_ROOT: string = fileURLToPath(new URL("../../", import.meta.url));
 
 /** The bytes of a file of the repository, e.g. `examples/flat-run/tmp/e2e-redhat9.7-0327.log`. */
@@ -69,7 +67,7 @@ export function utc(iso: string): number {
  * history and inventory in the root, the rest as `DEFAULT_LAYOUT`. Relative paths only, since the
  * memory source has no absolute paths.
  */
-export const REPLAY_LAYOUT: CollectLayout = {
+export const TIMELINE_LAYOUT: CollectLayout = {
   ...DEFAULT_LAYOUT,
   "runner-log": ["tmp/{build}.log"],
   "launch-log": ["tmp/{build}.launch.log"],
@@ -106,7 +104,7 @@ export interface Step {
   readonly cancel?: CancelRequest;
 }
 
-/** A recorded run. `steps` is a factory so every replay starts from fresh cursors. */
+/** A recorded run. `steps` is a factory so every play starts from fresh cursors. */
 export interface Timeline {
   readonly name: string;
   readonly build: string;
@@ -142,8 +140,8 @@ export interface StepTrace {
   readonly effects: readonly Effect[];
 }
 
-/** The result of a replay. */
-export interface ReplayRun {
+/** The result of playing a timeline. */
+export interface TimelineRun {
   readonly steps: readonly StepTrace[];
   /** Every effect, in order (the `watcher.started` effects first). */
   readonly effects: readonly Effect[];
@@ -233,46 +231,20 @@ function progressExtra(poll: PollResult): string {
     .join("|");
 }
 
-/** One pass of the pipeline: poll → locate → scope → reconstruct (status-command.ts wiring, build known). */
-async function observe(
-  world: World,
-  collector: ReturnType<typeof createCollector>,
-  build: string,
-): Promise<{ snapshot: Snapshot; poll: PollResult }> {
-  const now = world.clock.now();
-  const processes = await world.probe.list();
-  const poll = await collector.poll({ build, now });
-  const invocations = poll.observations.filter((o): o is InvocationObservation => o.kind === "invocation");
-  const location = locateRun({ processes, invocations, build });
-  if (location === null) throw new Error(`replay: build ${build} could not be located`);
-  const config = poll.observations.filter((o) => o.kind === "cypress-config").at(-1);
-  const scope = resolveScope({
-    generatedSpecs: poll.files["generated-spec"].map((e) => e.path),
-    ...(config !== undefined ? { specPatternHosts: config.hosts } : {}),
-    ...(location.templateInvocation !== undefined
-      ? { selector: selectorFromInvocation(location.templateInvocation) }
-      : {}),
-    knownHosts: poll.knownHosts,
-  });
-  const snapshot = reconstruct(scope, poll.observations, {
-    build,
-    now,
-    runStartMs: location.runStartMs,
-    knownHosts: poll.knownHosts,
-    activity: runnerActivity(processes, location.runnerProcess?.pid ?? null),
-    issues: poll.issues,
-    categorized: location.categorized,
-  });
+/** One pass of the pipeline (engine `createRunObserver`, the CLI's and the watcher's). */
+async function observe(observer: RunObserver): Promise<{ snapshot: Snapshot; poll: PollResult }> {
+  const { snapshot, poll } = await observer.observe();
   return { snapshot, poll };
 }
 
 /**
- * Replays `timeline` through the real pipeline and the machine, performing every effect like the
+ * Plays `timeline` through the real pipeline and the machine, performing every effect like the
  * watcher's shell: `watcher.started` at `timeline.start`, then per step apply → event → drain the
- * effects. After `exit` the replay keeps feeding steps (the machine must stay silent, D6).
- * Throws when a step goes back in time or the build cannot be located.
+ * effects. After `exit` the play keeps feeding steps (the machine must stay silent, D6).
+ * The watcher's own start is passed as a recorded start (its state directory, R26: the watcher
+ * starts before the runner). Throws when a step goes back in time.
  */
-export async function replayTimeline(timeline: Timeline, options: ShellOptions = {}): Promise<ReplayRun> {
+export async function playTimeline(timeline: Timeline, options: ShellOptions = {}): Promise<TimelineRun> {
   const policy = options.policy ?? DEFAULT_MACHINE_POLICY;
   const startMs = utc(timeline.start);
   const world: World = {
@@ -280,7 +252,14 @@ export async function replayTimeline(timeline: Timeline, options: ShellOptions =
     probe: createMemoryProbe(),
     clock: createManualClock(startMs, 1_000_000),
   };
-  const collector = createCollector(world.source, REPLAY_LAYOUT);
+  const observer = createRunObserver({
+    source: world.source,
+    probe: world.probe,
+    clock: world.clock,
+    layout: TIMELINE_LAYOUT,
+    build: timeline.build,
+    recordedStarts: [{ build: timeline.build, startMs, source: "watcher-state" }],
+  });
   let state = createMachineState({ build: timeline.build, categorized: timeline.categorized });
   const all: Effect[] = [];
   const posts: PostRecord[] = [];
@@ -354,7 +333,7 @@ export async function replayTimeline(timeline: Timeline, options: ShellOptions =
       } else if (kind === "restart") {
         effects.push(...(await run({ type: "watcher.started", at, mono }, step.label)));
       }
-      observed = await observe(world, collector, timeline.build);
+      observed = await observe(observer);
       const event: MachineEvent = {
         type: "snapshot.observed",
         at,
@@ -378,7 +357,7 @@ export async function replayTimeline(timeline: Timeline, options: ShellOptions =
 }
 
 /** The trace of the step labelled `label`; throws when there is none. */
-export function stepOf(run: ReplayRun, label: string): StepTrace {
+export function stepOf(run: TimelineRun, label: string): StepTrace {
   const found = run.steps.find((s) => s.label === label);
   if (found === undefined) throw new RangeError(`no step ${JSON.stringify(label)}`);
   return found;

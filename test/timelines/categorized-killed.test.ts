@@ -1,12 +1,12 @@
 /**
- * Replays of a categorized run with three sequential batches (W5, W6, R10, R32) and of a run whose
+ * Timelines of a categorized run with three sequential batches (W5, W6, R10, R32) and of a run whose
  * runner is killed mid-way (D2, D3), through the real pipeline (harness.ts). Oracles: the examples'
  * expected.json.
  */
 import { effectsOf } from "@atvm-watch/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectedExample, expectedStatuses } from "./expected.ts";
-import { type ReplayRun, replayTimeline, statuses, stepOf } from "./harness.ts";
+import { playTimeline, statuses, stepOf, type TimelineRun } from "./harness.ts";
 import { CAT, CAT_BATCHES, CAT_BUILD, categorizedRun, IP, IP_BUILD, killedRun } from "./timelines.ts";
 
 const cat = expectedExample("categorized-run");
@@ -16,10 +16,10 @@ function sequence(values: readonly string[]): string[] {
   return values.filter((v, i) => i === 0 || values[i - 1] !== v);
 }
 
-describe("replay: categorized run, 3 batches (examples/categorized-run)", () => {
-  let run: ReplayRun;
+describe("timeline: categorized run, 3 batches (examples/categorized-run)", () => {
+  let run: TimelineRun;
   beforeAll(async () => {
-    run = await replayTimeline(categorizedRun());
+    run = await playTimeline(categorizedRun());
   });
 
   it("W5 R32 posts exactly once per batch, each at the step its grouped XML appears", () => {
@@ -98,12 +98,12 @@ describe("replay: categorized run, 3 batches (examples/categorized-run)", () => 
     expect(stepOf(run, CAT.ubuntuXml).effects.some((e) => e.type === "post")).toBe(true);
   });
 
-  it("W5 R32 replaying the categorized timeline twice yields identical effect lists", async () => {
-    const again = await replayTimeline(categorizedRun());
+  it("W5 R32 playing the categorized timeline twice yields identical effect lists", async () => {
+    const again = await playTimeline(categorizedRun());
     expect(JSON.stringify(again.effects)).toBe(JSON.stringify(run.effects));
   });
 
-  // Regression (found by this replay): predicted NOT STARTED batches, named after a distro group
+  // Regression (found by this timeline): predicted NOT STARTED batches, named after a distro group
   // before their child build id is known, used to get scopes that never finished and closed the
   // run UNKNOWN. Now only batches that started get a scope.
   it("W5 D9 a finished categorized run exits with exactly its three batch scopes, parent FAILED, no review", () => {
@@ -118,7 +118,7 @@ describe("replay: categorized run, 3 batches (examples/categorized-run)", () => 
     ]);
   });
 
-  // Regression (found by this replay): each batch post used to carry every earlier batch's URL.
+  // Regression (found by this timeline): each batch post used to carry every earlier batch's URL.
   // Now a batch's own URL is the one printed inside its log segment (BatchEntry.runUrl).
   it("W5 R30 each batch post carries only its own batch's run URL", () => {
     for (const post of run.posts) {
@@ -128,10 +128,10 @@ describe("replay: categorized run, 3 batches (examples/categorized-run)", () => 
   });
 });
 
-describe("replay: in-progress run, then the runner is killed (examples/in-progress)", () => {
-  let run: ReplayRun;
+describe("timeline: in-progress run, then the runner is killed (examples/in-progress)", () => {
+  let run: TimelineRun;
   beforeAll(async () => {
-    run = await replayTimeline(killedRun());
+    run = await playTimeline(killedRun());
   });
 
   it("D1 D3 at the example's own instant the run is RUNNING with the expected hosts, and nothing is posted", () => {

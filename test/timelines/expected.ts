@@ -1,6 +1,6 @@
 /**
  * What the fixtures' generator intended (examples' and reporter cases' `expected.json`, written from
- * the generator's plans, never parsed from the artifacts): the oracle of the replay tests.
+ * the generator's plans, never parsed from the artifacts): the oracle of the timeline tests.
  */
 import { repoText } from "./harness.ts";
 
@@ -24,7 +24,7 @@ export interface ExpectedBatch {
   readonly hosts: readonly ExpectedHost[];
 }
 
-/** The parts of an example's expected.json the replay tests use. */
+/** The parts of an example's expected.json the timeline tests use. */
 export interface ExpectedExample {
   readonly build: string;
   readonly runState: string;

@@ -1,5 +1,5 @@
 /**
- * Replays of non-categorized runs through the real pipeline (collector → locate → scope →
+ * Timelines of non-categorized runs through the real pipeline (collector → locate → scope →
  * reconstruct → decide, harness.ts): a FAILED run (R28, D1, D3), a cancelled one (D4, W4, D6), a
  * runner that hangs after upload (R1, R30, D9), and a run from the reporter cases whose long XML is
  * caught mid-write again and again. Oracles: the fixtures' expected.json, never the code's output.
@@ -8,7 +8,7 @@ import { DEFAULT_MACHINE_POLICY, type MachinePolicy, RUNNER_STOPPED_NOTE } from 
 import { effectsOf } from "@atvm-watch/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectedCase, expectedExample, expectedStatuses } from "./expected.ts";
-import { type ReplayRun, replayTimeline, type StepTrace, statuses, stepOf } from "./harness.ts";
+import { playTimeline, type StepTrace, statuses, stepOf, type TimelineRun } from "./harness.ts";
 import { FLAT, FLAT_BUILD, flatRun, HOSTILE_CUTS, REP_BUILD, reportersRun } from "./timelines.ts";
 
 const expected = expectedExample("flat-run");
@@ -21,7 +21,7 @@ function sequence(values: readonly string[]): string[] {
   return values.filter((v, i) => i === 0 || values[i - 1] !== v);
 }
 
-function index(run: ReplayRun, label: string): number {
+function index(run: TimelineRun, label: string): number {
   const i = run.steps.findIndex((s) => s.label === label);
   if (i < 0) throw new RangeError(`no step ${label}`);
   return i;
@@ -36,10 +36,10 @@ function inScopeFinal(step: StepTrace): boolean {
   return hosts.length > 0 && hosts.every((h) => h.status === "PASS" || h.status === "FAIL");
 }
 
-describe("replay: flat-run ends FAILED (examples/flat-run)", () => {
-  let run: ReplayRun;
+describe("timeline: flat-run ends FAILED (examples/flat-run)", () => {
+  let run: TimelineRun;
   beforeAll(async () => {
-    run = await replayTimeline(flatRun(), { policy: FLAT_POLICY });
+    run = await playTimeline(flatRun(), { policy: FLAT_POLICY });
   });
 
   it("R28 D3 posts exactly once, for the run scope, never for a batch", () => {
@@ -109,10 +109,10 @@ describe("replay: flat-run ends FAILED (examples/flat-run)", () => {
   });
 });
 
-describe("replay: a run from the reporter cases, its long XML written in pieces", () => {
-  let run: ReplayRun;
+describe("timeline: a run from the reporter cases, its long XML written in pieces", () => {
+  let run: TimelineRun;
   beforeAll(async () => {
-    run = await replayTimeline(reportersRun());
+    run = await playTimeline(reportersRun());
   });
 
   it("D1 W7 no cut of the hostile-text XML (NUL, ANSI, 20,000 chars) yields a result or a post", () => {
@@ -141,9 +141,9 @@ describe("replay: a run from the reporter cases, its long XML written in pieces"
   });
 });
 
-describe("replay: flat-run cancelled (D4, W4, D6)", () => {
+describe("timeline: flat-run cancelled (D4, W4, D6)", () => {
   it("D4 W4 D6 a cancel mid-run closes CANCELLED, and completion evidence and a restart later never post", async () => {
-    const run = await replayTimeline(flatRun({ cancelAfter: FLAT.atvm22Done, afterEnd: true }), {
+    const run = await playTimeline(flatRun({ cancelAfter: FLAT.atvm22Done, afterEnd: true }), {
       policy: FLAT_POLICY,
     });
     expect(run.posts).toEqual([]);
@@ -167,7 +167,7 @@ describe("replay: flat-run cancelled (D4, W4, D6)", () => {
 
   it("W4 D4 a cancel that arrives while the intent is being written wins: the intent is discarded, no post", async () => {
     let cancels = 0;
-    const run = await replayTimeline(flatRun(), {
+    const run = await playTimeline(flatRun(), {
       policy: FLAT_POLICY,
       beforeIntentRecorded: (scope, world) => {
         cancels += 1;
@@ -184,12 +184,12 @@ describe("replay: flat-run cancelled (D4, W4, D6)", () => {
   });
 });
 
-describe("replay: flat-run runner hangs after upload (R1, R30, D9)", () => {
-  let allowed: ReplayRun;
-  let disallowed: ReplayRun;
+describe("timeline: flat-run runner hangs after upload (R1, R30, D9)", () => {
+  let allowed: TimelineRun;
+  let disallowed: TimelineRun;
   beforeAll(async () => {
-    allowed = await replayTimeline(flatRun({ ending: "hang" }), { policy: FLAT_POLICY });
-    disallowed = await replayTimeline(flatRun({ ending: "hang" }), {
+    allowed = await playTimeline(flatRun({ ending: "hang" }), { policy: FLAT_POLICY });
+    disallowed = await playTimeline(flatRun({ ending: "hang" }), {
       policy: { ...FLAT_POLICY, allowRunnerTermination: false },
     });
   });
@@ -246,26 +246,26 @@ describe("replay: flat-run runner hangs after upload (R1, R30, D9)", () => {
     ]);
   });
 
-  // Regression (found by this replay): cypress-cloud prints `🎥 Run URL:` at the START of the run and
+  // Regression (found by this timeline): cypress-cloud prints `🎥 Run URL:` at the START of the run and
   // atvm21's re-queued spec runs while every host already has an earlier result. R1 now needs the
   // end confirmed (check-xml-files XML or footer), and a host whose spec started again after its last
   // result is RUNNING, so the runner is never stopped mid-spec.
   it("R1 D1 the default policy never stops a runner whose Cypress child is alive and still running a re-queued spec", async () => {
-    const run = await replayTimeline(flatRun());
+    const run = await playTimeline(flatRun());
     expect(effectsOf(run.effects, "terminate-runner")).toEqual([]);
     expect(run.posts.map((p) => p.step)).toEqual([FLAT.runnerExited]);
   });
 });
 
-describe("replay: determinism", () => {
-  it("R1 D1 replaying the same flat-run timeline twice yields identical effect lists", async () => {
-    const first = await replayTimeline(flatRun({ ending: "hang" }), { policy: FLAT_POLICY });
-    const second = await replayTimeline(flatRun({ ending: "hang" }), { policy: FLAT_POLICY });
+describe("timeline: determinism", () => {
+  it("R1 D1 playing the same flat-run timeline twice yields identical effect lists", async () => {
+    const first = await playTimeline(flatRun({ ending: "hang" }), { policy: FLAT_POLICY });
+    const second = await playTimeline(flatRun({ ending: "hang" }), { policy: FLAT_POLICY });
     expect(second.effects.length).toBeGreaterThan(30);
     expect(JSON.stringify(second.effects)).toBe(JSON.stringify(first.effects));
     expect(second.steps.map((s) => s.runState)).toEqual(first.steps.map((s) => s.runState));
     // The comparison is sensitive: another policy on the same timeline gives other effects.
-    const other = await replayTimeline(flatRun({ ending: "hang" }), {
+    const other = await playTimeline(flatRun({ ending: "hang" }), {
       policy: { ...FLAT_POLICY, allowRunnerTermination: false },
     });
     expect(JSON.stringify(other.effects)).not.toBe(JSON.stringify(first.effects));

@@ -2,15 +2,21 @@
  * `atvm.config.json`: where a controller keeps its artifacts and how to read them
  * (docs/config.md). Validated with zod; `docs/atvm.config.schema.json` is generated from
  * {@link ConfigSchema} (`node --conditions=@atvm-watch/source --import tsx packages/cli/scripts/write-config-schema.ts`).
+ *
+ * Pure: the file is read through a {@link ConfigReader} port (the CLI passes its artifact source
+ * for `<root>/atvm.config.json` and a local-file source for `--config`), so the watcher and an
+ * ssh adapter load a config the same way. Reads are bounded: at most {@link MAX_CONFIG_BYTES}.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
+import { DEFAULT_RUNNER_LOG_PATTERNS, type RunnerLogPatternName } from "@atvm-watch/artifacts";
 import {
+  type ArtifactSource,
   AtvmError,
   type BlacklistEntry,
   BUILD_NAME_PATTERN,
   type CollectLayout,
   DEFAULT_LAYOUT,
+  decodeUtf8,
+  isAtvmError,
   parseBlacklist,
 } from "@atvm-watch/engine";
 import { z } from "zod";
@@ -107,9 +113,14 @@ export const ConfigSchema: z.ZodType<AtvmConfig> = z
       .optional()
       .describe("Quiet time (ms) before a run counts as hung (D9)."),
     logPatterns: z
-      .record(z.string().min(1), z.string().min(1).refine(isRegExp, "must be a valid regular expression"))
+      .partialRecord(
+        z.enum(Object.keys(DEFAULT_RUNNER_LOG_PATTERNS) as [RunnerLogPatternName, ...RunnerLogPatternName[]]),
+        z.string().min(1).refine(isRegExp, "must be a valid regular expression"),
+      )
       .optional()
-      .describe("Runner-log patterns by name (regular-expression source), overriding the defaults."),
+      .describe(
+        `Runner-log patterns by name (regular-expression source), overriding the defaults. Names: ${Object.keys(DEFAULT_RUNNER_LOG_PATTERNS).join(", ")}.`,
+      ),
   })
   .strict();
 
@@ -133,7 +144,7 @@ export interface AtvmConfig {
   readonly testFlows?: Record<string, string[]> | undefined;
   readonly timeZone?: string | undefined;
   readonly hangWindowMs?: number | undefined;
-  readonly logPatterns?: Record<string, string> | undefined;
+  readonly logPatterns?: Partial<Record<RunnerLogPatternName, string>> | undefined;
 }
 
 /** The JSON Schema (draft 2020-12) of the config file, from {@link ConfigSchema}. */
@@ -157,22 +168,29 @@ function issueLine(issue: z.core.$ZodIssue): string {
   return `  ${path}: ${issue.message}`;
 }
 
+/** The largest config file read (bytes): 1 MiB. A config is a few KiB; anything larger is a mistake. */
+export const MAX_CONFIG_BYTES: number = 1024 * 1024;
+
 /**
- * Reads and validates a config file.
- * Errors: `CONFIG_NOT_FOUND` (cannot read `file`), `CONFIG_INVALID` (not JSON, or fails the
- * schema; the message lists every problem on its own line with its JSON path).
+ * What the loader reads a config file through: the `read`/`stat` half of an `ArtifactSource`.
+ * `read` must reject with `AtvmError` `ARTIFACT_NOT_FOUND` for a missing or unopenable file and
+ * `INVALID_PATH` for a non-regular one (FIFO, device, folder), never block on a FIFO
+ * (node-fs opens with `O_NONBLOCK` and checks `fstat`), and honour `maxBytes`.
  */
-export function loadConfig(file: string): AtvmConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (cause) {
-    throw new AtvmError(
-      "CONFIG_NOT_FOUND",
-      `cannot read config ${file} (${(cause as NodeJS.ErrnoException).code ?? "error"}); check the path given to --config`,
-      { cause },
-    );
-  }
+export type ConfigReader = Pick<ArtifactSource, "read" | "stat">;
+
+/** The errno-like code behind an adapter error (`ENOENT`, `EACCES`), when the adapter kept one. */
+function causeCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  return typeof cause?.code === "string" ? cause.code : undefined;
+}
+
+/**
+ * Validates config text. `file` names the file in messages.
+ * Errors: `CONFIG_INVALID` (not JSON, or fails the schema; the message lists every problem on its
+ * own line with its JSON path).
+ */
+export function parseConfig(text: string, file: string): AtvmConfig {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -180,9 +198,7 @@ export function loadConfig(file: string): AtvmConfig {
     throw new AtvmError(
       "CONFIG_INVALID",
       `config ${file} is not valid JSON (${(cause as Error).message}); fix the file`,
-      {
-        cause,
-      },
+      { cause },
     );
   }
   const parsed = ConfigSchema.safeParse(json);
@@ -196,14 +212,47 @@ export function loadConfig(file: string): AtvmConfig {
   return parsed.data;
 }
 
-/** The config to use: `explicit` (`--config`) when given, else `<root>/atvm.config.json` when present, else `{}`. */
-export function resolveConfig(
-  root: string,
-  explicit: string | undefined,
-): { config: AtvmConfig; file: string | null } {
-  if (explicit !== undefined) return { config: loadConfig(explicit), file: explicit };
-  const auto = join(root, CONFIG_FILE_NAME);
-  return existsSync(auto) ? { config: loadConfig(auto), file: auto } : { config: {}, file: null };
+/**
+ * Reads `path` through `reader` (at most {@link MAX_CONFIG_BYTES} + 1 bytes) and validates it;
+ * `file` names it in messages (default `path`). Resolves `null` when `optional` and the file does
+ * not exist. A FIFO, device or folder is never read (it could block forever or never end).
+ * Errors: `CONFIG_NOT_FOUND` (missing, or cannot be opened: the message gives the errno code),
+ * `CONFIG_INVALID` (not a regular file, larger than 1 MiB, not JSON, or fails the schema).
+ */
+export async function loadConfig(
+  reader: ConfigReader,
+  path: string,
+  options: { readonly file?: string; readonly optional?: boolean } = {},
+): Promise<AtvmConfig | null> {
+  const file = options.file ?? path;
+  const entry = await reader.stat(path);
+  let bytes: Uint8Array;
+  try {
+    bytes = await reader.read(path, 0, MAX_CONFIG_BYTES + 1);
+  } catch (cause) {
+    if (!isAtvmError(cause)) throw cause;
+    if (cause.code === "INVALID_PATH") {
+      throw new AtvmError(
+        "CONFIG_INVALID",
+        `config ${file} is not a regular file (a FIFO, device or folder is never read); point it at a JSON file`,
+        { cause },
+      );
+    }
+    const code = causeCode(cause);
+    if (entry === null && options.optional === true && (code === undefined || code === "ENOENT")) return null;
+    throw new AtvmError(
+      "CONFIG_NOT_FOUND",
+      `cannot read config ${file} (${code ?? cause.code}); check the path given to --config`,
+      { cause },
+    );
+  }
+  if (bytes.length > MAX_CONFIG_BYTES) {
+    throw new AtvmError(
+      "CONFIG_INVALID",
+      `config ${file} is larger than 1 MiB (${MAX_CONFIG_BYTES} bytes); a config is a small JSON file, check the path`,
+    );
+  }
+  return parseConfig(decodeUtf8(bytes), file);
 }
 
 /**
@@ -239,7 +288,7 @@ export function extraRootsOf(layout: CollectLayout, homeDir: string | undefined)
           ? null
           : `${homeDir}/${raw.slice(2)}`
         : raw;
-      if (pattern === null || !isAbsolute(pattern)) continue;
+      if (pattern === null || !pattern.startsWith("/")) continue;
       const segments = pattern.split("/");
       const fixed: string[] = [];
       for (const segment of segments.slice(0, -1)) {

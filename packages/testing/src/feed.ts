@@ -1,6 +1,7 @@
 /**
- * Feeds events through `decide` and collects the effects, for unit tests and replayed run timelines
+ * Feeds events through `decide` and collects the effects, for unit tests and recorded run timelines
  * (DESIGN.md: "feed a recorded artifact timeline through the machine and compare the posts").
+ * "Replay" is kept for re-running failed hosts (T3); this is feeding, not replaying.
  */
 import {
   DEFAULT_MACHINE_POLICY,
@@ -12,17 +13,17 @@ import {
 } from "@atvm-watch/engine";
 
 /** The final state and every effect, in order. */
-export interface ReplayResult {
+export interface FeedResult {
   readonly state: MachineState;
   readonly effects: readonly Effect[];
 }
 
 /** Applies `events` in order from `state`; `policy` defaults to `DEFAULT_MACHINE_POLICY`. */
-export function replay(
+export function feedEvents(
   state: MachineState,
   events: readonly MachineEvent[],
   policy: MachinePolicy = DEFAULT_MACHINE_POLICY,
-): ReplayResult {
+): FeedResult {
   let current = state;
   const effects: Effect[] = [];
   for (const event of events) {
@@ -32,6 +33,12 @@ export function replay(
   }
   return { state: current, effects };
 }
+
+/** @deprecated Old name of {@link FeedResult}; "replay" now means re-running failed hosts (T3). */
+export type ReplayResult = FeedResult;
+
+/** @deprecated Old name of {@link feedEvents}, kept until the machine tests move over. */
+export const replay: typeof feedEvents = feedEvents;
 
 /** The effects of one type, narrowed, e.g. `effectsOf(effects, "post")`. */
 export function effectsOf<T extends Effect["type"]>(

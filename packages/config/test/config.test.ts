@@ -1,0 +1,111 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DEFAULT_RUNNER_LOG_PATTERNS } from "@atvm-watch/artifacts";
+import { isAtvmError } from "@atvm-watch/engine";
+import { createMemorySource } from "@atvm-watch/testing";
+import { describe, expect, it } from "vitest";
+import { type AtvmConfig, configJsonSchema, extraRootsOf, layoutOf, loadConfig } from "../src/config.ts";
+
+/** Loads `text` as the config file `c.json` of a memory source. */
+async function load(text: string): Promise<AtvmConfig | null> {
+  return loadConfig(createMemorySource({ "c.json": text }), "c.json");
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isAtvmError(error)) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error("did not throw");
+}
+
+describe("config", () => {
+  it("accepts the examples' shape and maps paths over the default layout", async () => {
+    const config = await load(
+      '{ "paths": { "runnerLog": "tmp/{build}.log", "history": ".bash_history" }, "timeZone": "Europe/Berlin" }',
+    );
+    const layout = layoutOf(config ?? {});
+    expect(layout["runner-log"]).toEqual(["tmp/{build}.log"]);
+    expect(layout["shell-history"]).toEqual([".bash_history"]);
+    expect(layout.junit).toEqual([
+      "cypress/cmcReporter/xml/test-result-*.xml",
+      "cypress/cmcReporter/**/test-result-*.xml",
+    ]);
+  });
+
+  it("lists every schema problem on its own line with its JSON path", async () => {
+    const { code, message } = await errorOf(
+      load(
+        '{ "paths": { "runnerLog": 7 }, "knownHosts": ["ok-host", "bad host"], "timeZone": "Mars/Base", "colour": 1 }',
+      ),
+    );
+    expect(code).toBe("CONFIG_INVALID");
+    const lines = message.split("\n");
+    expect(lines[0]).toMatch(/c\.json is invalid/);
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}paths\.runnerLog: /));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}knownHosts\[1\]: must be a host name/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}timeZone: must be an IANA time zone/));
+    expect(lines).toContainEqual(expect.stringMatching(/colour/));
+  });
+
+  it("names the file for invalid JSON and for a missing file; a missing optional file is no config", async () => {
+    expect(await errorOf(load("{ not json"))).toMatchObject({ code: "CONFIG_INVALID" });
+    const empty = createMemorySource({});
+    expect(
+      await errorOf(loadConfig(empty, "atvm.config.json", { file: "/r/atvm.config.json" })),
+    ).toMatchObject({
+      code: "CONFIG_NOT_FOUND",
+      message: expect.stringContaining("/r/atvm.config.json"),
+    });
+    expect(await loadConfig(empty, "atvm.config.json", { optional: true })).toBeNull();
+  });
+
+  it("rejects a log pattern that is not a regular expression, and a pattern name that does not exist", async () => {
+    expect((await errorOf(load('{ "logPatterns": { "runUrl": "(" } }'))).message).toMatch(
+      /logPatterns\.runUrl: must be a valid regular expression/,
+    );
+    expect((await errorOf(load('{ "logPatterns": { "runURL": "x" } }'))).message).toMatch(/logPatterns/);
+    expect(await load('{ "logPatterns": { "suiteHost": "^  (?<host>atvm\\\\d+-\\\\S+)$" } }')).toMatchObject({
+      logPatterns: { suiteHost: expect.any(String) },
+    });
+  });
+
+  it("reads at most 1 MiB + 1 byte and rejects a larger file, naming it", async () => {
+    const source = createMemorySource({ "big.json": `{"$schema":"${"x".repeat(2 * 1024 * 1024)}"}` });
+    const error = await errorOf(loadConfig(source, "big.json", { file: "/r/big.json" }));
+    expect(error).toMatchObject({
+      code: "CONFIG_INVALID",
+      message: expect.stringMatching(/\/r\/big\.json is larger than 1 MiB/),
+    });
+    expect(source.reads.map((r) => r.bytes)).toEqual([1024 * 1024 + 1]);
+  });
+
+  it("allows exactly the folders of absolute and ~/ paths outside the root", () => {
+    expect(extraRootsOf(layoutOf({}), "/root")).toEqual(["/root", "/tmp"]);
+    expect(
+      extraRootsOf(layoutOf({ paths: { runnerLog: "/var/log/atvm/{build}.log", history: "h" } }), undefined),
+    ).toEqual(["/tmp", "/var/log/atvm"]);
+  });
+
+  it("the committed docs/atvm.config.schema.json matches the zod schema (regenerate with packages/cli/scripts/write-config-schema.ts)", () => {
+    const committed = JSON.parse(
+      readFileSync(join(import.meta.dirname, "../../../docs/atvm.config.schema.json"), "utf8"),
+    );
+    expect(committed).toEqual(configJsonSchema());
+  });
+
+  it("docs/config.md names every key of the schema and every logPatterns name", () => {
+    const doc = readFileSync(join(import.meta.dirname, "../../../docs/config.md"), "utf8");
+    const schema = configJsonSchema() as {
+      properties: Record<string, unknown> & { paths: { properties: Record<string, unknown> } };
+    };
+    const keys = [
+      ...Object.keys(schema.properties).filter((k) => k !== "$schema"),
+      ...Object.keys(schema.properties.paths.properties).map((k) => `paths.${k}`),
+      ...Object.keys(DEFAULT_RUNNER_LOG_PATTERNS),
+    ];
+    expect(keys.filter((k) => !doc.includes(`\`${k}\``))).toEqual([]);
+  });
+});
