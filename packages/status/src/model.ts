@@ -200,7 +200,11 @@ export function groupHosts(snapshot: Snapshot): HostGroup[] {
   return groups;
 }
 
-/** The selector without an explicit host list (R35): a selector naming scope hosts reads `--specify_vms (3 hosts)`. */
+/**
+ * The selector without an explicit host list (R35: a concise echo, no prose): a selector naming scope
+ * hosts reads as its option alone, `--specify_vms`, exactly as the engine records an explicit list
+ * (the hosts are under HOSTS); only a bare list without an option reads `(3 hosts, listed under HOSTS)`.
+ */
 export function coverageSelector(snapshot: Snapshot): string | null {
   const selector = snapshot.coverage.selector;
   if (selector === null) return null;
@@ -208,7 +212,7 @@ export function coverageSelector(snapshot: Snapshot): string | null {
   const named = snapshot.hosts.filter((h) => containsHost(line, h.host)).length;
   if (named === 0) return line;
   const option = line.split(" ")[0] ?? "";
-  return `${option.startsWith("--") ? `${option} ` : ""}(${plural(named, "host")}, listed under HOSTS)`;
+  return option.startsWith("--") ? option : `(${plural(named, "host")}, listed under HOSTS)`;
 }
 
 /**
