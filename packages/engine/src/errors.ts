@@ -11,7 +11,9 @@ export type AtvmErrorCode =
   | "ROOT_NOT_FOUND"
   | "COMMAND_FAILED_TO_START"
   | "NOTIFY_REJECTED"
-  | "USAGE";
+  | "USAGE"
+  /** The watcher state dir cannot be read or written (ENOSPC, EROFS, EACCES, …). */
+  | "STATE_IO";
 
 /** A typed error whose message names the offending value and the fix. */
 export class AtvmError extends Error {

@@ -33,6 +33,7 @@ export type {
   NotifyOutcome,
   ProcessInfo,
   ProcessProbe,
+  StateLockResult,
   StateStore,
 } from "./ports.ts";
 export * from "./reconstruct.ts";
