@@ -1,3 +1,4 @@
+/// <reference path="./fs-native-extensions.d.ts" />
 /**
  * The watcher's durable state on a local file system (the `StateStore` port), one directory per
  * build (`/var/lib/atvm-run-watcher/<build>/`).
