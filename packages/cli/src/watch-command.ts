@@ -96,6 +96,13 @@ export async function runWatch(
     return fail((error as Error).message);
   }
   const clock = wiring.clock ?? io.clock;
+  // A stray SIGTERM must not look like a clean exit (systemd would not restart): exit 143, a failure,
+  // so Restart=on-failure resumes the watch from state.json (reliability.md §6 case 27).
+  const onTerm = (): void => {
+    io.stderr.write("atvm watch: SIGTERM, exiting 143; state.json is resumed on the next start\n");
+    process.exit(143);
+  };
+  process.once("SIGTERM", onTerm);
   const result = await runWatcher({
     build,
     categorized: io.env.ATVM_WATCHER_CATEGORIZED === "1" || io.env.ATVM_WATCHER_CATEGORIZED === "true",
@@ -112,7 +119,7 @@ export async function runWatch(
     policy: wiring.policy ?? DEFAULT_MACHINE_POLICY,
     intervalMs: seconds * 1000,
     secrets: [webhook],
-  });
+  }).finally(() => process.off("SIGTERM", onTerm));
   if (result.kind === "locked") {
     io.stderr.write(`atvm watch: ${build} is already watched (${result.holder || "holder unknown"})\n`);
     return WATCH_EXIT.locked;
