@@ -16,7 +16,9 @@ export type AtvmErrorCode =
   | "NOTIFY_REJECTED"
   | "SSH_FAILED"
   | "BUILD_NOT_FOUND"
-  | "USAGE";
+  | "USAGE"
+  /** The watcher state dir cannot be read or written (ENOSPC, EROFS, EACCES, …). */
+  | "STATE_IO";
 
 /** A typed error whose message names the offending value and the fix. */
 export class AtvmError extends Error {

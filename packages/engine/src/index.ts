@@ -37,6 +37,7 @@ export type {
   NotifyOutcome,
   ProcessInfo,
   ProcessProbe,
+  StateLockResult,
   StateStore,
 } from "./ports.ts";
 export * from "./reconstruct.ts";

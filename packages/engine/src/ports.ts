@@ -121,9 +121,27 @@ export interface StateStore {
   put(key: string, value: string): Promise<void>;
   /** Removes the key; resolves even when it did not exist. */
   remove(key: string): Promise<void>;
-  /** Keys under `prefix`, sorted. */
+  /** Keys under `prefix`, sorted. Never lists lock names (`lock`) or a real store's temporary files. */
   keys(prefix?: string): Promise<readonly string[]>;
+  /**
+   * Exclusive create (reliability.md §2 "intent-then-commit"): writes `value` under `key` only when
+   * the key is absent, as durably and atomically as `put` (a reader never sees a partial value).
+   * Resolves `true` when written, `false` when the key already existed (its value is left as it was).
+   * Used for the post intent and the posted marker, so a restart never overwrites either.
+   */
+  create(key: string, value: string): Promise<boolean>;
+  /**
+   * Takes the exclusive lock `name` (e.g. `watch.lock`, D7) without waiting. A holder that dies,
+   * even by SIGKILL, holds it no longer. Resolves `{ acquired: false, holder }` when another live
+   * holder has it (`holder` is what it wrote, e.g. `pid 4242`, or `""` when unknown).
+   */
+  lock(name: string): Promise<StateLockResult>;
 }
+
+/** The answer of `StateStore.lock`. */
+export type StateLockResult =
+  | { readonly acquired: true; readonly release: () => Promise<void> }
+  | { readonly acquired: false; readonly holder: string };
 
 /** A message for the notifier: one Mattermost post. */
 export interface Notification {

@@ -8,3 +8,4 @@ export {
 } from "./proc.ts";
 export { createLocalRunner, type LocalRunnerOptions } from "./runner.ts";
 export { createNodeFsSource, type NodeFsSourceOptions } from "./source.ts";
+export { type FileStateStore, openFileStateStore, stateIoError } from "./state-store.ts";

@@ -218,6 +218,32 @@ export function testStateStoreContract(name: string, setup: () => Promise<StateS
       await Promise.all([store.put("state.json", a), store.put("state.json", b)]);
       expect([a, b]).toContain(await store.get("state.json"));
     });
+    it("D10 create writes an absent key once and never overwrites it (intent / posted marker)", async () => {
+      const store = await setup();
+      expect(await store.create("posted.marker", "first")).toBe(true);
+      expect(await store.create("posted.marker", "second")).toBe(false);
+      expect(await store.get("posted.marker")).toBe("first");
+      expect(await store.create("subruns/e2e-0327-redhat/intent.json", "{}")).toBe(true);
+      expect(await store.keys("subruns/")).toEqual(["subruns/e2e-0327-redhat/intent.json"]);
+    });
+    it("D10 of concurrent creates of one key exactly one wins", async () => {
+      const store = await setup();
+      const results = await Promise.all(["a", "b", "c", "d"].map((v) => store.create("intent.json", v)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(["a", "b", "c", "d"][results.indexOf(true)]).toBe(await store.get("intent.json"));
+    });
+    it("D7 a lock is exclusive until released, and is not a key", async () => {
+      const store = await setup();
+      const first = await store.lock("watch.lock");
+      expect(first.acquired).toBe(true);
+      const second = await store.lock("watch.lock");
+      expect(second.acquired).toBe(false);
+      expect(await store.keys()).toEqual([]);
+      if (first.acquired) await first.release();
+      const third = await store.lock("watch.lock");
+      expect(third.acquired).toBe(true);
+      if (third.acquired) await third.release();
+    });
   });
 }
 

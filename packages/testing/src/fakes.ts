@@ -238,6 +238,8 @@ export function createMemoryStateStore(initial: Readonly<Record<string, string>>
   const map = new Map<string, string>(Object.entries(initial));
   let failure: Error | null = null;
   let puts = 0;
+  /** Lock name → holder text; a lock lives as long as this store object (the "process"). */
+  const locks = new Map<string, string>();
   return {
     name: "memory",
     get puts() {
@@ -260,6 +262,22 @@ export function createMemoryStateStore(initial: Readonly<Record<string, string>>
     },
     async keys(prefix = "") {
       return [...map.keys()].filter((key) => key.startsWith(prefix)).sort();
+    },
+    async create(key, value) {
+      if (map.has(key)) return false;
+      await this.put(key, value);
+      return true;
+    },
+    async lock(name) {
+      const holder = locks.get(name);
+      if (holder !== undefined) return { acquired: false, holder };
+      locks.set(name, "memory");
+      return {
+        acquired: true,
+        release: async () => {
+          locks.delete(name);
+        },
+      };
     },
     entries() {
       return Object.fromEntries(map);

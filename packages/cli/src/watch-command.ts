@@ -1,0 +1,128 @@
+/**
+ * `atvm watch --build NAME [--root DIR] [--state-dir DIR] [--interval SECONDS] [--config FILE]`:
+ * runs the per-run watcher (W1) for one build until its terminal state, posting each COMPLETED or
+ * FAILED scope once (D3, D6, D10). State lives in `<state-dir>/<build>/` (W9).
+ *
+ * Exit codes (sysexits.h, used by the systemd unit's `RestartPreventExitStatus=`):
+ * 0 terminal state reached, posted or suppressed; 75 (EX_TEMPFAIL) another watcher holds the build's
+ * lock (D7); 78 (EX_CONFIG) bad configuration: webhook missing or malformed, bad build name or
+ * interval, state dir not writable — each with one line saying why. The webhook URL is never printed.
+ */
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import {
+  type Clock,
+  DEFAULT_MACHINE_POLICY,
+  type MachinePolicy,
+  type Notifier,
+  type Snapshot,
+} from "@atvm-watch/engine";
+import { openFileStateStore } from "@atvm-watch/node-fs";
+import { crashFromEnv, jsonLineLogger, type Observation, runWatcher } from "@atvm-watch/watcher";
+import { isSafeBuildName } from "./config.ts";
+import type { CliIo } from "./io.ts";
+import { stateDirOf } from "./runs-command.ts";
+
+/** Options of `atvm watch` (strings, unvalidated). */
+export interface WatchCommandOptions {
+  readonly build?: string;
+  readonly root?: string;
+  readonly stateDir?: string;
+  readonly interval?: string;
+  readonly config?: string;
+}
+
+/** What the lead wires at merge: the observer, the notifier, the renderer, the runner terminator. */
+export interface WatchWiring {
+  /** `createRunObserver(...).observe` for this build and root. */
+  readonly observer: (input: {
+    readonly build: string;
+    readonly root: string | undefined;
+    readonly config: string | undefined;
+  }) => () => Promise<Observation>;
+  /** The Mattermost notifier for a validated webhook URL and optional channel. */
+  readonly notifier: (webhook: string, channel: string | undefined) => Notifier;
+  /** Post Markdown of a scope snapshot (e.g. `renderMarkdown`). */
+  readonly render: (snapshot: Snapshot) => string;
+  /** Stops the hung runner (R1), e.g. `systemctl stop atvm-runner@<build>.service`. */
+  readonly terminateRunner: (build: string, reason: string) => Promise<{ ok: boolean; detail?: string }>;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly clock?: Clock;
+  readonly policy?: MachinePolicy;
+}
+
+/** Exit codes of `atvm watch`. */
+export const WATCH_EXIT = { done: 0, locked: 75, config: 78 } as const;
+
+/** `true` for an `https:`/`http:` URL with a host and a path (a webhook); never echoes it. */
+export function isWebhookUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (
+      (url.protocol === "https:" || url.protocol === "http:") &&
+      url.hostname !== "" &&
+      url.pathname.length > 1
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** `atvm watch`. Resolves the exit code; never prints the webhook. */
+export async function runWatch(
+  options: WatchCommandOptions,
+  io: CliIo,
+  wiring: WatchWiring,
+): Promise<number> {
+  const fail = (why: string): number => {
+    io.stderr.write(`atvm watch: ${why}\n`);
+    return WATCH_EXIT.config;
+  };
+  const build = options.build ?? "";
+  if (!isSafeBuildName(build)) return fail(`build name ${JSON.stringify(build)} is not a safe build name`);
+  const seconds = options.interval === undefined ? 30 : Number(options.interval);
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600) {
+    return fail(`--interval ${JSON.stringify(options.interval)} must be 1..3600 seconds`);
+  }
+  const webhook = io.env.MATTERMOST_ATVM_WEBHOOK ?? "";
+  if (webhook === "")
+    return fail("webhook not configured: set MATTERMOST_ATVM_WEBHOOK (/etc/atvm-run-watcher.env)");
+  if (!isWebhookUrl(webhook))
+    return fail("MATTERMOST_ATVM_WEBHOOK is not an http(s) URL with a path (value not shown)");
+  let store: Awaited<ReturnType<typeof openFileStateStore>>;
+  try {
+    store = await openFileStateStore(join(stateDirOf(options.stateDir, io.env), build));
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const clock = wiring.clock ?? io.clock;
+  // A stray SIGTERM must not look like a clean exit (systemd would not restart): exit 143, a failure,
+  // so Restart=on-failure resumes the watch from state.json (reliability.md §6 case 27).
+  const onTerm = (): void => {
+    io.stderr.write("atvm watch: SIGTERM, exiting 143; state.json is resumed on the next start\n");
+    process.exit(143);
+  };
+  process.once("SIGTERM", onTerm);
+  const result = await runWatcher({
+    build,
+    categorized: io.env.ATVM_WATCHER_CATEGORIZED === "1" || io.env.ATVM_WATCHER_CATEGORIZED === "true",
+    store,
+    observe: wiring.observer({ build, root: options.root, config: options.config }),
+    notifier: wiring.notifier(webhook, io.env.MATTERMOST_ATVM_CHANNEL),
+    render: wiring.render,
+    clock,
+    sleep: wiring.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    terminateRunner: wiring.terminateRunner,
+    log: jsonLineLogger((line) => io.stderr.write(line)),
+    crash: crashFromEnv(io.env),
+    newId: randomUUID,
+    policy: wiring.policy ?? DEFAULT_MACHINE_POLICY,
+    intervalMs: seconds * 1000,
+    secrets: [webhook],
+  }).finally(() => process.off("SIGTERM", onTerm));
+  if (result.kind === "locked") {
+    io.stderr.write(`atvm watch: ${build} is already watched (${result.holder || "holder unknown"})\n`);
+    return WATCH_EXIT.locked;
+  }
+  return WATCH_EXIT.done;
+}

@@ -1,0 +1,77 @@
+/**
+ * The layout of one build's watcher state directory (D5, W5), shared by the watcher, `atvm runs`
+ * and `atvm cancel`:
+ *
+ * ```
+ * <state-dir>/<build>/state.json            MachineState (docs/state-machine.md), written on every change
+ * <state-dir>/<build>/run-urls.json         cloud run URLs seen so far (R30)
+ * <state-dir>/<build>/cancelled.marker      operator cancel of the whole run (D4/W4)
+ * <state-dir>/<build>/intent.json           post intent of the run scope (frozen text + notification id)
+ * <state-dir>/<build>/posted.marker         the run scope was posted (D10)
+ * <state-dir>/<build>/subruns/<id>/…        the same four files per batch of a categorized run (W5)
+ * <state-dir>/<build>/watch.lock            the D7 lock (a kernel lock; the file itself means nothing)
+ * ```
+ */
+
+/** The state file of the whole build. */
+export const STATE_KEY = "state.json";
+/** Cloud run URLs (R30). */
+export const RUN_URLS_KEY = "run-urls.json";
+/** The D7 lock name. */
+export const LOCK_NAME = "watch.lock";
+/** The run-level cancel marker (D4/W4). */
+export const CANCEL_KEY = "cancelled.marker";
+
+/** The key prefix of a scope: `""` for the run scope, `subruns/<id>/` for a batch (W5). */
+export function scopePrefix(kind: "run" | "batch", id: string): string {
+  return kind === "run" ? "" : `subruns/${id}/`;
+}
+
+/** Post-protocol keys of one scope. */
+export function scopeKeys(
+  kind: "run" | "batch",
+  id: string,
+): { readonly intent: string; readonly posted: string; readonly cancelled: string; readonly state: string } {
+  const prefix = scopePrefix(kind, id);
+  return {
+    intent: `${prefix}intent.json`,
+    posted: `${prefix}posted.marker`,
+    cancelled: `${prefix}cancelled.marker`,
+    state: `${prefix}state.json`,
+  };
+}
+
+/** The intent record (reliability.md §2): the frozen post text and its notification id. */
+export interface PostIntent {
+  readonly version: 1;
+  /** UUID carried in the post footer so a duplicate can be recognised. */
+  readonly notificationId: string;
+  readonly build: string;
+  readonly scope: string;
+  readonly state: "COMPLETED" | "FAILED";
+  /** The exact Markdown that is (re-)posted; never recomputed after a restart. */
+  readonly text: string;
+  /** UTC ms. */
+  readonly createdAt: number;
+}
+
+/** The posted marker (D10). */
+export interface PostedMarker {
+  readonly notificationId: string;
+  readonly scope: string;
+  /** UTC ms when Mattermost answered `ok`. */
+  readonly at: number;
+}
+
+/** Parses JSON text into a record, or `null` when it is not a JSON object (corrupt or empty file). */
+export function parseRecord(text: string | null): Readonly<Record<string, unknown>> | null {
+  if (text === null || text.trim() === "") return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
