@@ -14,7 +14,7 @@ import {
 } from "@atvm-watch/engine";
 import { openFileStateStore } from "@atvm-watch/node-fs";
 import { CANCEL_KEY, parseRecord, STATE_KEY } from "@atvm-watch/watcher";
-import { isSafeBuildName } from "./config.ts";
+import { isSafeBuildName } from "@atvm-watch/config";
 import type { CliIo } from "./io.ts";
 import { stateDirOf } from "./runs-command.ts";
 

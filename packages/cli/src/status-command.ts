@@ -14,7 +14,7 @@ import {
   layoutOf,
   loadConfig,
 } from "@atvm-watch/config";
-import { AtvmError, createCollectParsers, createRunObserver } from "@atvm-watch/engine";
+import { AtvmError, createCollectParsers, createRunObserver, type RunObserver } from "@atvm-watch/engine";
 import { assertZone, renderMarkdown, renderText, toStatusJson } from "@atvm-watch/status";
 import type { CliIo } from "./io.ts";
 
@@ -80,20 +80,23 @@ async function readConfig(
   return config === null ? { config: {}, file: null } : { config, file };
 }
 
+/** What `atvm status` and `atvm watch` share: the root, config, zone and the one observer. */
+export interface PreparedRun {
+  readonly root: string;
+  readonly config: AtvmConfig;
+  readonly zone: string;
+  readonly observer: RunObserver;
+}
+
 /**
- * Runs `atvm status`. Resolves the exit code: 0 when a status was printed (a run that cannot be
- * located by process or history is shown from its artifacts, R19). Throws `AtvmError`
- * (`ROOT_NOT_FOUND`, `USAGE`, `CONFIG_INVALID`, `CONFIG_NOT_FOUND`, `INVALID_NAME`,
- * `BUILD_NOT_FOUND`) for bad operator input; `main` prints it and exits 2.
+ * Validates the root, build name, config and zone, and builds the run observer over the disk port.
+ * Throws `AtvmError` (`ROOT_NOT_FOUND`, `USAGE`, `CONFIG_INVALID`, `CONFIG_NOT_FOUND`,
+ * `INVALID_NAME`) for bad operator input. Writes a zone note to stderr when the zone was not set.
  */
-export async function runStatus(options: StatusCommandOptions, io: CliIo): Promise<number> {
-  const format = options.format ?? "text";
-  if (!STATUS_FORMATS.includes(format)) {
-    throw new AtvmError(
-      "USAGE",
-      `unknown --format ${JSON.stringify(format)}; use one of: ${STATUS_FORMATS.join(", ")}`,
-    );
-  }
+export async function prepareRun(
+  options: Pick<StatusCommandOptions, "root" | "build" | "config" | "tz">,
+  io: CliIo,
+): Promise<PreparedRun> {
   const root = resolve(io.cwd, options.root ?? ".");
   if (!(await io.disk.isFolder(root))) {
     throw new AtvmError(
@@ -150,11 +153,29 @@ export async function runStatus(options: StatusCommandOptions, io: CliIo): Promi
     ...(options.build !== undefined ? { build: options.build } : {}),
     rootLabel: root,
   });
+  return { root, config, zone: choice.zone, observer };
+}
+
+/**
+ * Runs `atvm status`. Resolves the exit code: 0 when a status was printed (a run that cannot be
+ * located by process or history is shown from its artifacts, R19). Throws `AtvmError`
+ * (`ROOT_NOT_FOUND`, `USAGE`, `CONFIG_INVALID`, `CONFIG_NOT_FOUND`, `INVALID_NAME`,
+ * `BUILD_NOT_FOUND`) for bad operator input; `main` prints it and exits 2.
+ */
+export async function runStatus(options: StatusCommandOptions, io: CliIo): Promise<number> {
+  const format = options.format ?? "text";
+  if (!STATUS_FORMATS.includes(format)) {
+    throw new AtvmError(
+      "USAGE",
+      `unknown --format ${JSON.stringify(format)}; use one of: ${STATUS_FORMATS.join(", ")}`,
+    );
+  }
+  const { config, zone, observer } = await prepareRun(options, io);
   const { snapshot } = await observer.observe();
 
   const color = format === "text" && io.stdout.isTTY === true && (io.env.NO_COLOR ?? "") === "";
   const renderOptions = {
-    zone: choice.zone,
+    zone,
     color,
     ...(config.testFlows !== undefined ? { flows: config.testFlows } : {}),
   };

@@ -19,7 +19,7 @@ import {
 } from "@atvm-watch/engine";
 import { openFileStateStore } from "@atvm-watch/node-fs";
 import { crashFromEnv, jsonLineLogger, type Observation, runWatcher } from "@atvm-watch/watcher";
-import { isSafeBuildName } from "./config.ts";
+import { isSafeBuildName } from "@atvm-watch/config";
 import type { CliIo } from "./io.ts";
 import { stateDirOf } from "./runs-command.ts";
 

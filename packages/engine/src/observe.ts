@@ -146,7 +146,7 @@ export async function listRunnerLogs(
     try {
       // `list` is recursive (the port has no shallow listing): a hostile or huge tree below the
       // folder can fail it (ENAMETOOLONG, EACCES); that folder then names no runner log.
-      entries = await source.list(dir === "" ? "." : dir);
+      entries = (await source.list(dir === "" ? "." : dir)).entries;
     } catch (error) {
       unreadable?.push(
         `${dir === "" ? "." : dir} (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`,
