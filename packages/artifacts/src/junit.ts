@@ -77,7 +77,7 @@ export type JunitEngine = "auto" | "fast" | "reference";
  * UTF-16 with a BOM and ASCII content is decoded), `hostile` (DOCTYPE/ENTITY, or element names
  * `__proto__`/`constructor`/`prototype`), `too-deep`, `incomplete` (truncated: a half-written
  * file, including a declaration with no element yet), `malformed` (not well-formed, or not JUnit),
- * `unresolved-host`, `ambiguous`.
+ * `unresolved-host`, `ambiguous`; `internal` only for a parser bug (the last-resort catch).
  *
  * Reader: the fast path (`junit-fast.ts`) unless it declines, then fast-xml-parser; both give the
  * same result (differential tests), `options.engine` pins one for tests and benchmarks.
@@ -93,7 +93,7 @@ export function parseJunitXml(
     // Defence in depth: every known bad input is handled above; this catches the unknown ones.
     return {
       observations: [],
-      issues: [issue(meta, "malformed", `unreadable JUnit XML: ${describeCause(cause)}`)],
+      issues: [issue(meta, "internal", `JUnit parser bug (please report): ${describeCause(cause)}`)],
     };
   }
 }

@@ -61,7 +61,8 @@ export interface ReporterJsonOptions {
  *
  * Issues (never throws): `too-large`, `empty`, `binary`, `incomplete` (truncated JSON, or a
  * json-stream without its `end` event — then no observation is made), `malformed` (not JSON),
- * `invalid` (JSON of another shape), `too-deep`, `unresolved-host`, `ambiguous`.
+ * `invalid` (JSON of another shape), `too-deep`, `unresolved-host`, `ambiguous`; `internal` only for a
+ * parser bug (the last-resort catch).
  */
 export function parseReporterJson(
   text: string,
@@ -73,7 +74,7 @@ export function parseReporterJson(
   } catch (cause) {
     return {
       observations: [],
-      issues: [issue(meta, "malformed", `unreadable reporter JSON: ${describeCause(cause)}`)],
+      issues: [issue(meta, "internal", `reporter JSON parser bug (please report): ${describeCause(cause)}`)],
     };
   }
 }

@@ -86,7 +86,7 @@ export interface MochaJsonDoc {
 
 export function readMochaJson(doc: MochaJsonDoc, limits: Limits): Report {
   const t = times(doc.stats);
-  const key = (raw: unknown) => (isRecord(raw) ? `${String(raw.fullTitle)}\u0000${String(raw.file)}` : "");
+  const key = (raw: unknown) => (isRecord(raw) ? `${keyPart(raw.fullTitle)}\u0000${keyPart(raw.file)}` : "");
   const failed = new Set(doc.failures.map(key));
   const pending = new Set(doc.pending.map(key));
   const tests: ReadTest[] = [];
@@ -133,4 +133,13 @@ export function readMochaJsonDocument(
     return null;
   }
   return readMochaJson(parsed.data, limits);
+}
+
+/**
+ * A field as part of a test's identity key: primitives as `String(v)`, any object or array as one
+ * marker. (`String()` of a parsed `{"toString": 1}` throws "Cannot convert object to primitive
+ * value" — found by the last-resort-catch check, which had turned it into a `malformed` issue.)
+ */
+function keyPart(value: unknown): string {
+  return typeof value === "object" && value !== null ? "\u0001object" : String(value);
 }

@@ -39,6 +39,9 @@ export interface ArtifactMeta {
  * - `unresolved-host`: a result whose host could not be recovered.
  * - `invalid`: schema validation failed (zod issues summarized in `problem`).
  * - `truncated-log`: a log shrank or rotated between reads; parsing restarted from byte 0.
+ * - `internal`: a parser bug, not a bad artifact — the parser's last-resort catch turned an
+ *   unexpected exception into this issue so the run's status still renders (report it; tests assert
+ *   that no input produces it).
  */
 export type ParseIssueKind =
   | "empty"
@@ -51,7 +54,8 @@ export type ParseIssueKind =
   | "ambiguous"
   | "unresolved-host"
   | "invalid"
-  | "truncated-log";
+  | "truncated-log"
+  | "internal";
 
 /** Every `ParseIssueKind`, in the order documented above; the one list other packages derive from. */
 export const PARSE_ISSUE_KINDS: readonly [ParseIssueKind, ...ParseIssueKind[]] = [
@@ -66,6 +70,7 @@ export const PARSE_ISSUE_KINDS: readonly [ParseIssueKind, ...ParseIssueKind[]] =
   "unresolved-host",
   "invalid",
   "truncated-log",
+  "internal",
 ];
 
 /** A problem with one artifact. Rides on the snapshot; never a thrown error. */

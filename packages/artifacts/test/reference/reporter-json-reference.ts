@@ -6,7 +6,8 @@
  *
  * One deliberate change since fcd0917: the bookkeeping rule is the shared anchored
  * `isBookkeepingSpec` (spec file, else every test inside a suite titled `check-xml-files`), which
- * replaced the substring checks in both parsers and the engine (one rule for all three).
+ * replaced the substring checks in both parsers and the engine (one rule for all three); and the
+ * mocha json identity key no longer throws on an object-valued `fullTitle`/`file` (`keyPart`).
  *
  * Reporter JSON → host results (R11, R17, R33, W7). Pure.
  */
@@ -485,7 +486,7 @@ function byFile(tests: readonly ReadTest[]): { file: string | null; tests: ReadT
 
 function readMochaJson(doc: z.infer<typeof MochaJson>, limits: Limits): Report {
   const t = times(doc.stats);
-  const key = (raw: unknown) => (isRecord(raw) ? `${String(raw.fullTitle)}\u0000${String(raw.file)}` : "");
+  const key = (raw: unknown) => (isRecord(raw) ? `${keyPart(raw.fullTitle)}\u0000${keyPart(raw.file)}` : "");
   const failed = new Set(doc.failures.map(key));
   const pending = new Set(doc.pending.map(key));
   const tests: ReadTest[] = [];
@@ -687,4 +688,13 @@ function toObservations(report: Report, meta: ArtifactMeta, issues: ParseIssue[]
     else out[out.indexOf(existing)] = observation;
   }
   return out;
+}
+
+/**
+ * A field as part of a test's identity key: primitives as `String(v)`, any object or array as one
+ * marker. (`String()` of a parsed `{"toString": 1}` throws "Cannot convert object to primitive
+ * value" — found by the last-resort-catch check, which had turned it into a `malformed` issue.)
+ */
+function keyPart(value: unknown): string {
+  return typeof value === "object" && value !== null ? "\u0001object" : String(value);
 }
