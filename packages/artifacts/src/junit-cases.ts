@@ -13,6 +13,8 @@ import type { EpochMs, TestcaseResult, TestFailure } from "./types.ts";
 export interface Suite {
   readonly name: string;
   readonly file: string | null;
+  /** Nesting below the document's top-level suites (0 = top level; a nested generic suite is 1+). */
+  readonly depth: number;
   readonly startedAt: EpochMs | null;
   readonly finishedAt: EpochMs | null;
   readonly declaredTests: number | null;
@@ -25,19 +27,45 @@ export interface ReadCase {
   readonly names: string;
 }
 
-/** One suite record read: times from `timestamp=` (UTC, no `Z`) and `time=` (seconds), `tests=` when an integer. */
-export function toSuite(record: JunitSuiteRecord, maxStack: number): Suite {
+/**
+ * One suite record read: times from `timestamp=` (UTC, no `Z`) and `time=` (seconds), `tests=`
+ * when an integer. A present but unreadable `timestamp=` (`99999-01-01T00:00:00`) or `time=`
+ * (`-3`, `x`) on the suite or a testcase is dropped from the times and reported through `problem`
+ * (one sentence naming the value), never silently (the rest of the file still reads).
+ */
+export function toSuite(record: JunitSuiteRecord, maxStack: number, problem: (text: string) => void): Suite {
   const startedAt = parseUtcTimestamp(record.timestamp);
   const timeMs = secondsToMs(record.time);
   const tests = record.tests;
+  const where = `testsuite "${record.name ?? ""}"`;
+  if (startedAt === null) unreadable(record.timestamp, `${where} timestamp=`, "a UTC ISO-8601 time", problem);
+  if (timeMs === null) unreadable(record.time, `${where} time=`, "non-negative seconds", problem);
   return {
     name: record.name ?? "",
     file: record.file ?? null,
+    depth: record.depth,
     startedAt,
     finishedAt: startedAt !== null && timeMs !== null ? startedAt + timeMs : null,
     declaredTests: tests !== undefined && /^\s*\d+\s*$/.test(tests) ? Number(tests) : null,
-    testcases: record.testcases.map((c) => toCase(c, maxStack)),
+    testcases: record.testcases.map((c) => {
+      const read = toCase(c, maxStack);
+      if (read.result.durationMs === null)
+        unreadable(c.time, `testcase "${c.name ?? ""}" in ${where}: time=`, "non-negative seconds", problem);
+      return read;
+    }),
   };
+}
+
+/** Reports a present, non-blank attribute value that did not read as `expected`. */
+function unreadable(
+  value: string | undefined,
+  what: string,
+  expected: string,
+  problem: (text: string) => void,
+): void {
+  if (value === undefined || value.trim() === "") return;
+  const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+  problem(`${what}"${shown}" is not ${expected}; ignored`);
 }
 
 /**
@@ -68,7 +96,8 @@ function toCase(record: JunitCaseRecord, maxStack: number): ReadCase {
   if (record.failure !== undefined) {
     state = "failed";
     failure = toFailure(record.failure, maxStack, hook?.hook);
-  } else if (record.skipped) {
+  } else if (record.skipped || record.status === "disabled") {
+    // `status="disabled"` (JUnit 5 console launcher / Jenkins XSD `status`): the test did not run.
     state = "skipped";
   }
   const result: TestcaseResult = {

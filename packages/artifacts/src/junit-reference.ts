@@ -80,7 +80,7 @@ export function referenceRecords(text: string, maxDepth: number): ReferenceRead 
   }
   if (!isNode(tree)) return { ok: false, kind: "malformed", problem: "not JUnit XML: no root element" };
   const suites: JunitSuiteRecord[] = [];
-  for (const root of children(tree, "testsuites")) if (isNode(root)) collectSuites(root, suites, 0);
+  for (const root of children(tree, "testsuites")) if (isNode(root)) collectSuites(root, suites, -1);
   for (const suite of children(tree, "testsuite")) if (isNode(suite)) readSuite(suite, suites, 0);
   return { ok: true, suites };
 }
@@ -97,6 +97,7 @@ function readSuite(node: Node, out: JunitSuiteRecord[], level: number): void {
     timestamp: attr(node, "timestamp"),
     time: attr(node, "time"),
     tests: attr(node, "tests"),
+    depth: level,
     testcases: children(node, "testcase").map((tc) => readTestcase(isNode(tc) ? tc : {})),
   });
   collectSuites(node, out, level);
@@ -108,6 +109,7 @@ function readTestcase(node: Node): JunitCaseRecord {
     name: attr(node, "name"),
     classname: attr(node, "classname"),
     time: attr(node, "time"),
+    status: attr(node, "status"),
     failure: failure === undefined ? undefined : readFailure(failure),
     skipped: Object.hasOwn(node, "skipped"),
   };

@@ -32,7 +32,13 @@ import {
   describeCause,
   issue,
 } from "./reporter-common.ts";
-import type { ArtifactMeta, BookkeepingObservation, HostResultObservation, ParseResult } from "./types.ts";
+import type {
+  ArtifactMeta,
+  BookkeepingObservation,
+  HostResultObservation,
+  ParseIssue,
+  ParseResult,
+} from "./types.ts";
 
 export { DEFAULT_MAX_XML_DEPTH } from "./junit-reference.ts";
 
@@ -137,8 +143,10 @@ function parseJunitUnsafe(
     if (!reference.ok) return { observations: [], issues: [issue(meta, reference.kind, reference.problem)] };
     records = reference.suites;
   }
-  return toObservations(
-    records.map((r) => toSuite(r, maxStack)),
-    meta,
-  );
+  const problems: ParseIssue[] = [];
+  const suites = records.map((r) => toSuite(r, maxStack, (p) => problems.push(issue(meta, "invalid", p))));
+  const result = toObservations(suites, meta);
+  return problems.length === 0
+    ? result
+    : { observations: result.observations, issues: [...problems, ...result.issues] };
 }
