@@ -3,6 +3,7 @@
  * failures, failure message/type/stack, durations. Pure.
  */
 
+import { flat } from "./flat.ts";
 import type { JunitCaseRecord, JunitFailureRecord, JunitSuiteRecord } from "./junit-fast.ts";
 import { rawElementText } from "./junit-scan.ts";
 import { capText, cleanText, isTimeoutMessage, parseHookTitle, STEP_AT_START } from "./reporter-common.ts";
@@ -42,7 +43,7 @@ export function toSuite(record: JunitSuiteRecord, maxStack: number, problem: (te
   if (timeMs === null) unreadable(record.time, `${where} time=`, "non-negative seconds", problem);
   return {
     name: record.name ?? "",
-    file: record.file ?? null,
+    file: record.file === undefined ? null : flat(record.file),
     depth: record.depth,
     startedAt,
     finishedAt: startedAt !== null && timeMs !== null ? startedAt + timeMs : null,
@@ -102,8 +103,8 @@ function toCase(record: JunitCaseRecord, maxStack: number): ReadCase {
   }
   const result: TestcaseResult = {
     step: stepTitle.step,
-    title: stepTitle.title,
-    fullTitle,
+    title: flat(stepTitle.title),
+    fullTitle: flat(fullTitle),
     state,
     durationMs: secondsToMs(record.time),
     ...(failure === undefined ? {} : { failure }),
@@ -124,9 +125,9 @@ function toFailure(
       : "";
   const timedOut = isTimeoutMessage(message !== "" ? message : stack.slice(0, 500));
   return {
-    message,
-    ...(type !== undefined && type !== "" ? { type } : {}),
-    ...(stack !== "" ? { stack } : {}),
+    message: flat(message),
+    ...(type !== undefined && type !== "" ? { type: flat(type) } : {}),
+    ...(stack !== "" ? { stack: flat(stack) } : {}),
     ...(hook !== undefined ? { hook } : {}),
     ...(timedOut ? { timedOut } : {}),
   };

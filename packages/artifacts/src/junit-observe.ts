@@ -4,6 +4,7 @@
  */
 
 import { isBookkeepingSpec } from "./bookkeeping.ts";
+import { flatOrNull } from "./flat.ts";
 import { ambiguousAt, distinct, type HostPick, pickFrom, settleHost } from "./host-pick.ts";
 import { findHost, hostFromSpec } from "./hosts.ts";
 import type { Suite } from "./junit-cases.ts";
@@ -238,7 +239,7 @@ function hostResult(
     kind: "host-result",
     source: "junit",
     file: meta.path,
-    host,
+    host: flatOrNull(host),
     hostEvidence,
     spec: group.find((s) => s.file !== null)?.file ?? null,
     startedAt,
