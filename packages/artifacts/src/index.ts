@@ -1,3 +1,4 @@
+export { isBookkeepingSpec } from "./bookkeeping.ts";
 export * from "./cypress-config.ts";
 export {
   candidateHosts,

@@ -43,6 +43,8 @@ export interface JunitCaseRecord {
   readonly name: string | undefined;
   readonly classname: string | undefined;
   readonly time: string | undefined;
+  /** `status=` (Jenkins/Ant XSD, JUnit 5: `disabled`, `run`, …), entity-decoded. */
+  readonly status: string | undefined;
   /** The first `<failure>`, else the first `<error>`; `undefined` when it has neither. */
   readonly failure: JunitFailureRecord | undefined;
   /** `true` when it has a `<skipped>` child. */
@@ -56,6 +58,8 @@ export interface JunitSuiteRecord {
   readonly timestamp: string | undefined;
   readonly time: string | undefined;
   readonly tests: string | undefined;
+  /** Nesting below the document's top-level suites: 0 for `<testsuites>/<testsuite>` or a root `<testsuite>`, +1 per enclosing suite. */
+  readonly depth: number;
   readonly testcases: readonly JunitCaseRecord[];
 }
 
@@ -108,6 +112,7 @@ interface SuiteBuilder {
   timestamp: string | undefined;
   time: string | undefined;
   tests: string | undefined;
+  depth: number;
   testcases: JunitCaseRecord[];
   /** Attributes with a value, of any name (the reference drops a suite with none and no child element). */
   attributes: number;
@@ -120,6 +125,7 @@ interface CaseBuilder {
   name: string | undefined;
   classname: string | undefined;
   time: string | undefined;
+  status: string | undefined;
   failure: FailureBuilder | undefined;
   error: FailureBuilder | undefined;
   skipped: boolean;
@@ -171,6 +177,7 @@ class FastJunit implements XmlScanVisitor {
       timestamp: s.timestamp,
       time: s.time,
       tests: s.tests,
+      depth: s.depth,
       testcases: s.testcases,
     }));
   }
@@ -402,6 +409,10 @@ class FastJunit implements XmlScanVisitor {
           if (into.time !== undefined) return false;
           into.time = this.value(raw);
           return true;
+        case "status":
+          if (into.status !== undefined) return false;
+          into.status = this.value(raw);
+          return true;
         default:
           return true;
       }
@@ -432,6 +443,7 @@ class FastJunit implements XmlScanVisitor {
       timestamp: undefined,
       time: undefined,
       tests: undefined,
+      depth: this.openSuites.length,
       testcases: [],
       attributes: 0,
       elements: 0,
@@ -461,6 +473,7 @@ class FastJunit implements XmlScanVisitor {
       name: undefined,
       classname: undefined,
       time: undefined,
+      status: undefined,
       failure: undefined,
       error: undefined,
       skipped: false,
@@ -479,6 +492,7 @@ class FastJunit implements XmlScanVisitor {
       name: kase.name,
       classname: kase.classname,
       time: kase.time,
+      status: kase.status,
       failure:
         failure === undefined
           ? undefined

@@ -26,6 +26,12 @@ export function issue(meta: ArtifactMeta, kind: ParseIssueKind, problem: string)
   return { file: meta.path, kind, problem };
 }
 
+/** A thrown value as one line of at most 200 characters (`…` when cut), for an issue's problem text. */
+export function describeCause(cause: unknown): string {
+  const text = cause instanceof Error ? cause.message : String(cause);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
 /** The outcome of {@link checkTextInput}: the text to parse (BOM removed, UTF-16 decoded) or one issue. */
 export type TextInput =
   | { readonly ok: true; readonly text: string }

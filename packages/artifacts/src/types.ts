@@ -42,6 +42,9 @@ export interface ArtifactMeta {
  * - `unreadable`: a file or folder the collector could not list or read (permissions, symlink
  *   loop or refusal, over-long path, non-UTF-8 name, vanished mid-read, read bound); `problem`
  *   starts with the cause code (`EACCES: …`, engine ports.ts `AccessProblemCode`).
+ * - `internal`: a parser bug, not a bad artifact — the parser's last-resort catch turned an
+ *   unexpected exception into this issue so the run's status still renders (report it; tests assert
+ *   that no input produces it).
  */
 export type ParseIssueKind =
   | "empty"
@@ -55,7 +58,8 @@ export type ParseIssueKind =
   | "unresolved-host"
   | "invalid"
   | "truncated-log"
-  | "unreadable";
+  | "unreadable"
+  | "internal";
 
 /** Every `ParseIssueKind`, in the order documented above; the one list other packages derive from. */
 export const PARSE_ISSUE_KINDS: readonly [ParseIssueKind, ...ParseIssueKind[]] = [
@@ -71,6 +75,7 @@ export const PARSE_ISSUE_KINDS: readonly [ParseIssueKind, ...ParseIssueKind[]] =
   "invalid",
   "truncated-log",
   "unreadable",
+  "internal",
 ];
 
 /** A problem with one artifact. Rides on the snapshot; never a thrown error. */

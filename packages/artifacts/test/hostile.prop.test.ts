@@ -11,10 +11,15 @@ const META = {
 };
 const KINDS = new Set<string>(PARSE_ISSUE_KINDS);
 
-/** A parser's answer is well-formed: lists of observations and issues with known kinds, and a clean prototype. */
+/**
+ * A parser's answer is well-formed: lists of observations and issues with known kinds, and a clean
+ * prototype. No issue is `internal`: that kind is the parsers' last-resort catch of an unexpected
+ * exception (a bug), so an input that reaches it fails here instead of passing as a known issue.
+ */
 function wellFormed(result: ParseResult<unknown>): void {
   expect(Array.isArray(result.observations)).toBe(true);
   for (const i of result.issues) expect(KINDS.has(i.kind)).toBe(true);
+  expect(result.issues.filter((i) => i.kind === "internal")).toEqual([]);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 }
 
@@ -58,6 +63,61 @@ const xmlish = fc
   )
   .map((parts) => parts.join(""));
 
+/** An attribute value: fleet names, timestamps, numbers, entities, or any short string (escaped). */
+const attrValue = fc.oneof(
+  fc.constantFrom(
+    "atvm41-redhat6.0",
+    "cypress/e2e/generated/atvm7-ubuntu24.04.cy.ts",
+    "cypress/e2e/check-xml-files.ts",
+    "1. Login",
+    '"before all" hook for "2. Install"',
+    "2026-03-27T10:00:00",
+    "99999-01-01T00:00:00",
+    "1.5",
+    "-3",
+    "x",
+    "",
+    "&amp;&lt;&#233;",
+  ),
+  fc
+    .string({ maxLength: 10 })
+    .map((v) => v.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;")),
+);
+const attrs = (names: readonly string[]) =>
+  fc
+    .subarray([...names])
+    .chain((keys) => fc.tuple(...keys.map((k) => attrValue.map((v) => ` ${k}="${v}"`))))
+    .map((parts) => parts.join(""));
+const testcaseXml = fc
+  .tuple(
+    attrs(["name", "classname", "time", "status"]),
+    fc.constantFrom("", "<skipped/>", '<failure message="m" type="E">stack</failure>', "<error/>"),
+  )
+  .map(([a, body]) => (body === "" ? `<testcase${a}/>` : `<testcase${a}>${body}</testcase>`));
+const suiteXml: fc.Arbitrary<string> = fc.letrec<{ suite: string }>((tie) => ({
+  suite: fc
+    .tuple(
+      attrs(["name", "file", "timestamp", "time", "tests", "failures", "skipped"]),
+      fc.array(testcaseXml, { maxLength: 4 }),
+      fc.oneof({ depthSize: "small" }, fc.constant([] as string[]), fc.array(tie("suite"), { maxLength: 2 })),
+    )
+    .map(([a, cases, nested]) => `<testsuite${a}>${cases.join("")}${nested.join("")}</testsuite>`),
+})).suite;
+/** Well-formed JUnit documents (so the parse reaches the mapping, not just the scanner). */
+const junitDocument = fc
+  .tuple(
+    fc.constantFrom(
+      "",
+      '<?xml version="1.0" encoding="UTF-8"?>\n',
+      '<?xml version="1.0" encoding="ISO-8859-1"?>',
+    ),
+    fc.array(suiteXml, { minLength: 1, maxLength: 3 }),
+    fc.boolean(),
+  )
+  .map(([decl, suites, wrap]) =>
+    wrap || suites.length > 1 ? `${decl}<testsuites>${suites.join("")}</testsuites>` : `${decl}${suites[0]}`,
+  );
+
 /** JSON-ish text from reporter fragments. */
 const jsonish = fc.oneof(
   fc.json({ maxDepth: 4 }),
@@ -99,6 +159,15 @@ describe("parsers never throw (properties)", () => {
       wellFormed(result);
       // A result never comes without its reasons: no observation at all means at least one issue, or an empty document.
       if (result.observations.length === 0) expect(result.issues.length).toBeGreaterThan(0);
+    },
+  );
+
+  test.prop([junitDocument, fc.constantFrom("auto", "reference" as const)])(
+    "parseJunitXml reads well-formed JUnit of any shape without reaching the last-resort catch",
+    (text, engine) => {
+      const result = parseJunitXml(text, META, { engine });
+      wellFormed(result);
+      expect(result.observations.length + result.issues.length).toBeGreaterThan(0);
     },
   );
 

@@ -184,3 +184,33 @@ describe("hostile reporter JSON", () => {
     ]);
   });
 });
+
+describe("the last-resort catch (a parser bug is an internal issue, not a known one)", () => {
+  /** A meta whose `knownHosts` throws when read: an exception from inside the parser, after the input guards. */
+  function throwingMeta(path: string): { path: string; knownHosts: string[] } {
+    return Object.defineProperty({ path } as { path: string; knownHosts: string[] }, "knownHosts", {
+      get(): never {
+        throw new Error("planted");
+      },
+    });
+  }
+
+  it("parseJunitXml turns an unexpected exception into one internal issue naming it", () => {
+    const xml = `<testsuites><testsuite name="s"><testcase name="1. a" classname="1. a"/></testsuite></testsuites>`;
+    const result = parseJunitXml(xml, throwingMeta("r/x.xml"));
+    expect(result.observations).toEqual([]);
+    expect(result.issues).toEqual([
+      { file: "r/x.xml", kind: "internal", problem: "JUnit parser bug (please report): planted" },
+    ]);
+  });
+
+  it("parseReporterJson turns an unexpected exception into one internal issue naming it", () => {
+    const json =
+      '{"stats":{},"results":[{"title":"","tests":[{"title":"1. a","state":"passed"}],"suites":[]}]}';
+    const result = parseReporterJson(json, throwingMeta("r/m.json"));
+    expect(result.observations).toEqual([]);
+    expect(result.issues).toEqual([
+      { file: "r/m.json", kind: "internal", problem: "reporter JSON parser bug (please report): planted" },
+    ]);
+  });
+});

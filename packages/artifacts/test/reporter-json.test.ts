@@ -247,3 +247,12 @@ describe("parseReporterJson: bad input returns issues", () => {
     expect(kinds("")).toEqual(["empty"]);
   });
 });
+
+describe("mocha json identity keys", () => {
+  it("W7 a test whose fullTitle is an object with a toString key is read, not an internal parser error", () => {
+    const doc = `{"stats":{"tests":1},"tests":[{"title":"1. a","fullTitle":{"toString":1},"file":"cypress/e2e/generated/atvm41-redhat6.0.cy.ts"}],"pending":[],"failures":[],"passes":[]}`;
+    const result = parseReporterJson(doc, { path: "r/mocha.json", knownHosts: ["atvm41-redhat6.0"] });
+    expect(result.issues).toEqual([]);
+    expect(result.observations.map((o) => [o.host, o.counts.passed])).toEqual([["atvm41-redhat6.0", 1]]);
+  });
+});

@@ -5,7 +5,12 @@
  * The maintained blacklist is data, not code: `packages/engine/data/blacklist.json` (shape and
  * editing notes in `packages/engine/data/README.md`), validated by {@link parseBlacklist}.
  */
-import { HOST_NAME_PATTERN, hostFromSpec, type InvocationObservation } from "@atvm-watch/artifacts";
+import {
+  HOST_NAME_PATTERN,
+  hostFromSpec,
+  type InvocationObservation,
+  isBookkeepingSpec,
+} from "@atvm-watch/artifacts";
 import blacklistData from "../data/blacklist.json" with { type: "json" };
 import type { BlacklistEntry, Scope, SkippedHost } from "./domain.ts";
 import { AtvmError } from "./errors.ts";
@@ -87,13 +92,8 @@ export function checkExplicitHosts(
   return offending;
 }
 
-/**
- * `true` for the bookkeeping spec `check-xml-files.ts` (any folder or extension): it runs in the
- * same Cypress run as the hosts but is never a host (R11).
- */
-export function isBookkeepingSpec(nameOrPath: string): boolean {
-  return /(^|[\\/])check-xml-files(\.cy)?(\.[cm]?[jt]s)?$/i.test(nameOrPath);
-}
+/** The bookkeeping-spec rule (R11) lives in `@atvm-watch/artifacts`, shared by its parsers. */
+export { isBookkeepingSpec };
 
 /** The `cmc-templates.py` selector of a run (R2, R37). Every field optional; absent means not given. */
 export interface ScopeSelector {

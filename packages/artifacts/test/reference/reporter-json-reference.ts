@@ -4,10 +4,16 @@
  * tests (`reporter-json-perf.prop.test.ts`) and `test/bench/reporter-bench.ts`; do not edit it to
  * make a difference go away.
  *
+ * One deliberate change since fcd0917: the bookkeeping rule is the shared anchored
+ * `isBookkeepingSpec` (spec file, else every test inside a suite titled `check-xml-files`), which
+ * replaced the substring checks in both parsers and the engine (one rule for all three); and the
+ * mocha json identity key no longer throws on an object-valued `fullTitle`/`file` (`keyPart`).
+ *
  * Reporter JSON → host results (R11, R17, R33, W7). Pure.
  */
 
 import { z } from "zod";
+import { isBookkeepingSpec } from "../../src/bookkeeping.ts";
 import { findHost, hostFromSpec } from "../../src/hosts.ts";
 import { parseStepTitle, parseUtcTimestamp } from "../../src/text.ts";
 import type {
@@ -62,6 +68,8 @@ interface ReadTest {
   readonly hookFor: string | null;
   /** The test's own raw title. */
   readonly rawTitle: string;
+  /** A suite the test sits in is titled `check-xml-files` (`isBookkeepingSpec`). */
+  readonly inBookkeeping: boolean;
 }
 
 /** What one report says, before host recovery. */
@@ -348,9 +356,9 @@ function readMochawesome(
     const tests: ReadTest[] = [];
     let file: string | null = null;
     // Depth-first, iteratively: [suite, depth, lineage].
-    const stack: [unknown, number, string][] = [[rootRaw, 1, ""]];
+    const stack: [unknown, number, string, boolean][] = [[rootRaw, 1, "", false]];
     while (stack.length > 0) {
-      const [raw, depth, lineage] = stack.pop() as [unknown, number, string];
+      const [raw, depth, lineage, inBkAbove] = stack.pop() as [unknown, number, string, boolean];
       if (depth > limits.maxDepth) {
         tooDeep = true;
         continue;
@@ -361,11 +369,12 @@ function readMochawesome(
       const suiteFile = suite.file || suite.fullFile || null;
       if (file === null && suiteFile !== null) file = suiteFile;
       const names = `${lineage} ${suite.title ?? ""}`.trim();
+      const inBk = inBkAbove || isBookkeepingSpec(suite.title ?? "");
       const hooks = (list: readonly unknown[], fallback: HookKind) => {
         for (const h of list) {
           const hook = MwTest.safeParse(h);
           if (!hook.success || !(hook.data.state === "failed" || hook.data.fail === true)) continue;
-          tests.push(mwTest(hook.data, "failed", names, suiteFile, limits, fallback));
+          tests.push(mwTest(hook.data, "failed", names, suiteFile, limits, fallback, inBk));
         }
       };
       hooks(suite.beforeHooks, "before all");
@@ -379,10 +388,13 @@ function readMochawesome(
             : d.state === "failed" || d.fail === true
               ? "failed"
               : "skipped";
-        tests.push(mwTest(d, state, names, suiteFile, limits, d.isHook === true ? "before all" : undefined));
+        tests.push(
+          mwTest(d, state, names, suiteFile, limits, d.isHook === true ? "before all" : undefined, inBk),
+        );
       }
       hooks(suite.afterHooks, "after all");
-      for (let i = suite.suites.length - 1; i >= 0; i--) stack.push([suite.suites[i], depth + 1, names]);
+      for (let i = suite.suites.length - 1; i >= 0; i--)
+        stack.push([suite.suites[i], depth + 1, names, inBk]);
     }
     groups.push({ file, tests });
   }
@@ -405,6 +417,7 @@ function mwTest(
   file: string | null,
   limits: Limits,
   fallbackHook: HookKind | undefined,
+  inBookkeeping: boolean,
 ): ReadTest {
   const err = d.err ?? {};
   const { result, hook, hookFor } = testcase(
@@ -422,6 +435,7 @@ function mwTest(
     hook,
     hookFor,
     rawTitle: d.title ?? "",
+    inBookkeeping,
   };
 }
 
@@ -448,6 +462,12 @@ function mochaTest(raw: unknown, state: TestcaseResult["state"], limits: Limits)
     hook,
     hookFor,
     rawTitle: d.title ?? "",
+    inBookkeeping:
+      (d.title ?? "") !== "" &&
+      (d.fullTitle ?? "").endsWith(d.title ?? "") &&
+      isBookkeepingSpec(
+        (d.fullTitle ?? "").slice(0, (d.fullTitle ?? "").length - (d.title ?? "").length).trim(),
+      ),
   };
 }
 
@@ -466,7 +486,7 @@ function byFile(tests: readonly ReadTest[]): { file: string | null; tests: ReadT
 
 function readMochaJson(doc: z.infer<typeof MochaJson>, limits: Limits): Report {
   const t = times(doc.stats);
-  const key = (raw: unknown) => (isRecord(raw) ? `${String(raw.fullTitle)}\u0000${String(raw.file)}` : "");
+  const key = (raw: unknown) => (isRecord(raw) ? `${keyPart(raw.fullTitle)}\u0000${keyPart(raw.file)}` : "");
   const failed = new Set(doc.failures.map(key));
   const pending = new Set(doc.pending.map(key));
   const tests: ReadTest[] = [];
@@ -613,8 +633,8 @@ function isBookkeeping(group: {
   readonly file: string | null;
   readonly tests: readonly ReadTest[];
 }): boolean {
-  if (group.file !== null) return group.file.includes("check-xml-files");
-  return group.tests.length > 0 && group.tests.every((t) => t.names.includes("check-xml-files"));
+  if (group.file !== null) return isBookkeepingSpec(group.file);
+  return group.tests.length > 0 && group.tests.every((t) => t.inBookkeeping);
 }
 
 function toObservations(report: Report, meta: ArtifactMeta, issues: ParseIssue[]): HostResultObservation[] {
@@ -668,4 +688,13 @@ function toObservations(report: Report, meta: ArtifactMeta, issues: ParseIssue[]
     else out[out.indexOf(existing)] = observation;
   }
   return out;
+}
+
+/**
+ * A field as part of a test's identity key: primitives as `String(v)`, any object or array as one
+ * marker. (`String()` of a parsed `{"toString": 1}` throws "Cannot convert object to primitive
+ * value" — found by the last-resort-catch check, which had turned it into a `malformed` issue.)
+ */
+function keyPart(value: unknown): string {
+  return typeof value === "object" && value !== null ? "\u0001object" : String(value);
 }
