@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
-import { parseRunnerLogChunk, type RunnerLogState } from "../src/runner-log.ts";
+import { parseRunnerLogChunk, RUNNER_LOG_INTERNAL_ERROR, type RunnerLogState } from "../src/runner-log.ts";
 import { decodeBase64, decodeUtf8, decodeUtf8Portable, encodeBase64 } from "../src/runner-log-bytes.ts";
-import type { ArtifactMeta, RunnerLogObservation } from "../src/types.ts";
+import type { ArtifactMeta, ParseIssue, RunnerLogObservation } from "../src/types.ts";
 
 const LOGS = join(import.meta.dirname, "fixtures", "logs");
 const FLEET = [
@@ -39,6 +39,15 @@ const meta = (sizeBytes: number): ArtifactMeta => ({
   knownHosts: FLEET,
 });
 
+/**
+ * Sequential reads of any bytes raise no issue at all; in particular the parser's catch-all
+ * (`RUNNER_LOG_INTERNAL_ERROR`) never fires, so a bug that throws fails these tests.
+ */
+function expectNoIssue(issues: readonly ParseIssue[]): void {
+  expect(issues.filter((i) => i.problem.startsWith(RUNNER_LOG_INTERNAL_ERROR))).toEqual([]);
+  expect(issues).toEqual([]);
+}
+
 function readInPieces(
   bytes: Uint8Array,
   cuts: readonly number[],
@@ -50,6 +59,7 @@ function readInPieces(
   for (const to of [...points, bytes.length]) {
     const r = parseRunnerLogChunk(bytes.subarray(from, to), meta(to), state);
     expect(r.restartFromZero).toBe(false);
+    expectNoIssue(r.issues);
     obs.push(...r.observations);
     // Persist and reload between reads, as the engine does.
     state = JSON.parse(JSON.stringify(r.state)) as RunnerLogState;
@@ -61,6 +71,7 @@ function readInPieces(
 
 describe("runner log read in pieces", () => {
   const whole = parseRunnerLogChunk(LOG, meta(LOG.length), null);
+  expectNoIssue(whole.issues);
 
   test.prop([fc.array(fc.integer({ min: 0, max: LOG.length }), { maxLength: 40 })], { numRuns: 100 })(
     "splitting the log at any byte positions (inside UTF-8 characters and CRLF) gives the same observations as one read",
@@ -75,6 +86,7 @@ describe("runner log read in pieces", () => {
     "arbitrary bytes never throw and split reads agree with one read",
     (bytes, cuts) => {
       const one = parseRunnerLogChunk(bytes, meta(bytes.length), null);
+      expectNoIssue(one.issues);
       const { obs } = readInPieces(
         bytes,
         cuts.filter((c) => c <= bytes.length),
