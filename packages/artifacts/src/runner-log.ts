@@ -23,7 +23,7 @@ import {
   RUNNER_LOG_MAX_LINE_BYTES,
   type RunnerLogState,
 } from "./runner-log/state.ts";
-import { concatBytes, decodeBase64, decodeUtf8, encodeBase64, encodeHex } from "./runner-log-bytes.ts";
+import { concatBytes, decodeBase64, decodeUtf8KeepBom, encodeBase64, encodeHex } from "./runner-log-bytes.ts";
 import type { ArtifactMeta, ParseIssue, ParseResult, RunnerLogObservation } from "./types.ts";
 
 export {
@@ -198,7 +198,7 @@ function consumeBytes(
       dropped += rest.length;
       rest = EMPTY;
     } else {
-      parser.line(decodeUtf8(carry));
+      parser.line(decodeUtf8KeepBom(carry));
       carry = EMPTY;
       dropped = 0;
       rest = rest.subarray(nl + 1);
@@ -235,13 +235,13 @@ function parseCompleteLines(data: Uint8Array, lastNl: number, parser: LineParser
     from = nl + 1;
   }
   if (!longLine) {
-    const lines = decodeUtf8(data, 0, lastNl).split("\n");
+    const lines = decodeUtf8KeepBom(data, 0, lastNl).split("\n");
     for (const text of lines) parser.line(text);
     return;
   }
   for (let from = 0; from <= lastNl; ) {
     const nl = data.indexOf(NEWLINE, from);
-    parser.line(decodeUtf8(data, from, Math.min(nl, from + RUNNER_LOG_MAX_LINE_BYTES)));
+    parser.line(decodeUtf8KeepBom(data, from, Math.min(nl, from + RUNNER_LOG_MAX_LINE_BYTES)));
     from = nl + 1;
   }
 }

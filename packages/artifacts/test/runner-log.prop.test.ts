@@ -3,7 +3,13 @@ import { join } from "node:path";
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
 import { parseRunnerLogChunk, RUNNER_LOG_INTERNAL_ERROR, type RunnerLogState } from "../src/runner-log.ts";
-import { decodeBase64, decodeUtf8, decodeUtf8Portable, encodeBase64 } from "../src/runner-log-bytes.ts";
+import {
+  decodeBase64,
+  decodeUtf8,
+  decodeUtf8KeepBom,
+  decodeUtf8Portable,
+  encodeBase64,
+} from "../src/runner-log-bytes.ts";
 import type { ArtifactMeta, ParseIssue, RunnerLogObservation } from "../src/types.ts";
 
 const LOGS = join(import.meta.dirname, "fixtures", "logs");
@@ -98,6 +104,7 @@ describe("runner log read in pieces", () => {
 
 describe("byte helpers", () => {
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  const stripping = new TextDecoder("utf-8");
   const utf8ish = fc.array(
     fc.oneof(
       fc.integer({ min: 0, max: 0x7f }),
@@ -110,7 +117,12 @@ describe("byte helpers", () => {
   test.prop([utf8ish])("the portable decoder matches WHATWG TextDecoder on arbitrary bytes", (arr) => {
     const bytes = new Uint8Array(arr);
     expect(decodeUtf8Portable(bytes)).toBe(decoder.decode(bytes));
-    expect(decodeUtf8(bytes, 1, bytes.length)).toBe(decoder.decode(bytes.subarray(1)));
+    expect(decodeUtf8KeepBom(bytes, 1, bytes.length)).toBe(decoder.decode(bytes.subarray(1)));
+    // The exported rule: a leading BOM stripped (WHATWG default), the rest as above.
+    const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...bytes]);
+    expect(decodeUtf8(withBom)).toBe(stripping.decode(withBom));
+    expect(decodeUtf8(withBom)).toBe(decoder.decode(bytes));
+    expect(decodeUtf8(withBom, 3)).toBe(stripping.decode(bytes));
   });
 
   test.prop([fc.string({ unit: "binary", maxLength: 40 })])(
