@@ -28,8 +28,10 @@ import type { ArtifactMeta, ParseIssue, ParseResult, RunnerLogObservation } from
 
 export {
   DEFAULT_RUNNER_LOG_PATTERNS,
+  RUNNER_LOG_PATTERN_NAMES,
   type RunnerLogPatternName,
   type RunnerLogPatterns,
+  runnerLogPatternProblem,
 } from "./runner-log/patterns.ts";
 export {
   initialRunnerLogState,

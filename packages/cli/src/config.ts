@@ -6,6 +6,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import {
+  RUNNER_LOG_PATTERN_NAMES,
+  type RunnerLogPatternName,
+  runnerLogPatternProblem,
+} from "@atvm-watch/artifacts";
+import {
   AtvmError,
   type BlacklistEntry,
   BUILD_NAME_PATTERN,
@@ -107,7 +112,16 @@ export const ConfigSchema: z.ZodType<AtvmConfig> = z
       .optional()
       .describe("Quiet time (ms) before a run counts as hung (D9)."),
     logPatterns: z
-      .record(z.string().min(1), z.string().min(1).refine(isRegExp, "must be a valid regular expression"))
+      .partialRecord(
+        z.enum(RUNNER_LOG_PATTERN_NAMES as [RunnerLogPatternName, ...RunnerLogPatternName[]]),
+        z.string().min(1).refine(isRegExp, "must be a valid regular expression"),
+      )
+      .superRefine((patterns, ctx) => {
+        for (const [name, source] of Object.entries(patterns)) {
+          const problem = source === undefined ? null : runnerLogPatternProblem(name, source);
+          if (problem !== null) ctx.addIssue({ code: "custom", path: [name], message: problem });
+        }
+      })
       .optional()
       .describe("Runner-log patterns by name (regular-expression source), overriding the defaults."),
   })

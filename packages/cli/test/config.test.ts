@@ -74,6 +74,21 @@ describe("config", () => {
     );
   });
 
+  it("rejects an unknown log pattern name (docs/config.md)", () => {
+    expect(errorOf(() => loadConfig(configFile('{ "logPatterns": { "runurl": "x" } }'))).message).toMatch(
+      /logPatterns/,
+    );
+  });
+
+  it("accepts (x+x+)+y (run on the linear RE2 engine) and refuses a lookahead, naming the pattern", () => {
+    expect(() => loadConfig(configFile('{ "logPatterns": { "rendererCrash": "(x+x+)+y" } }'))).not.toThrow();
+    expect(
+      errorOf(() => loadConfig(configFile('{ "logPatterns": { "runUrl": "(?=a)(?<url>a)" } }'))).message,
+    ).toMatch(
+      /logPatterns\.runUrl: runner-log pattern "runUrl" does not compile with the linear-time engine RE2/,
+    );
+  });
+
   it("allows exactly the folders of absolute and ~/ paths outside the root", () => {
     expect(extraRootsOf(layoutOf({}), "/root")).toEqual(["/root", "/tmp"]);
     expect(

@@ -7,7 +7,7 @@ import { findHost, HOST_NAME_PATTERN, hostFromSpec } from "../hosts.ts";
 import { stripAnsi } from "../text.ts";
 import type { ArtifactMeta, RunnerLogObservation, TestCounts } from "../types.ts";
 import { failureText, feedFailure } from "./failure-list.ts";
-import { bareLine, cleanUrl, toCount } from "./line-text.ts";
+import { bareLine, cancelReason, cleanUrl, toCount } from "./line-text.ts";
 import type { Compiled } from "./patterns.ts";
 import {
   initialRunnerLogState,
@@ -202,7 +202,7 @@ export class LineParser {
     }
     const m = this.re.runCancelled.exec(bare);
     if (m === null) return false;
-    this.out.push({ ...this.ref(), kind: "run-cancelled", reason: (m.groups?.reason ?? "").trim() });
+    this.out.push({ ...this.ref(), kind: "run-cancelled", reason: cancelReason(m.groups?.reason ?? "") });
     return true;
   }
 

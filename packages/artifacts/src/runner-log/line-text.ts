@@ -47,3 +47,26 @@ export function toCount(value: string | undefined): number | null {
   const m = /^\d+/.exec(v);
   return m === null ? null : Number(m[0]);
 }
+
+/**
+ * The reason of a cypress-cloud `Run cancelled: <reason>. Waiting for uploads to complete…` line:
+ * cut before a whitespace-preceded `Waiting for uploads`, trimmed, one trailing `.` removed.
+ * Done here (linear) instead of with `\s+` after a lazy group in the pattern (quadratic).
+ */
+export function cancelReason(raw: string): string {
+  let text = raw;
+  for (
+    let at = text.indexOf("Waiting for uploads");
+    at >= 0;
+    at = text.indexOf("Waiting for uploads", at + 1)
+  ) {
+    const before = text.charCodeAt(at - 1);
+    if (before === 0x20 || before === 0x09) {
+      text = text.slice(0, at);
+      break;
+    }
+  }
+  text = text.trimEnd();
+  if (text.endsWith(".")) text = text.slice(0, -1);
+  return text.trim();
+}
