@@ -13,6 +13,7 @@ export * from "./inventory.ts";
 export * from "./junit.ts";
 export * from "./reporter-json.ts";
 export * from "./runner-log.ts";
+export { decodeUtf8 } from "./runner-log-bytes.ts";
 export * from "./shell-history.ts";
 export { parseStepTitle, parseUtcTimestamp, type StepTitle, secondsToMs, stripAnsi } from "./text.ts";
 export type {

@@ -1,7 +1,7 @@
 /**
- * Byte helpers for the incremental runner-log parser: a UTF-8 decoder (lib ES2023 has no
- * `TextDecoder` type, and core code must not depend on a host global) and base64/hex codecs
- * for the persisted carry and head fingerprint. Pure; internal to `@atvm-watch/artifacts`.
+ * Byte helpers: the package's one UTF-8 decoding rule (`decodeUtf8`, exported; lib ES2023 has no
+ * `TextDecoder` type, and core code must not depend on a host global) and, internal to the
+ * runner-log parser, base64/hex codecs for the persisted carry and head fingerprint. Pure.
  */
 
 /** U+FFFD, written for every maximal invalid subpart (WHATWG Encoding "replacement" semantics). */
@@ -33,18 +33,36 @@ const NATIVE: Utf8Decoder | null = (() => {
 })();
 
 /**
- * Decodes `bytes[start, end)` as UTF-8 to a string. Invalid or truncated sequences become U+FFFD,
- * one per maximal subpart, exactly like WHATWG `TextDecoder("utf-8")` without `fatal` (so an
- * overlong form, a surrogate code point or a lone continuation byte each decode to U+FFFD).
- * A leading BOM is kept as U+FEFF. Uses the host `TextDecoder` when there is one, else
- * `decodeUtf8Portable`. Never throws.
+ * Decodes `bytes[start, end)` as UTF-8 to a string: THE decoding rule of atvm-watch for every
+ * artifact read as text.
+ *
+ * - A leading UTF-8 BOM (bytes `EF BB BF` at `start`) is stripped, as WHATWG `TextDecoder("utf-8")`
+ *   does by default (https://encoding.spec.whatwg.org/#utf-8-decode); a BOM anywhere else stays U+FEFF.
+ * - Invalid or truncated sequences become U+FFFD, one per maximal subpart (WHATWG "replacement"
+ *   semantics: an overlong form, a surrogate code point or a lone continuation byte each decode to
+ *   U+FFFD). Never throws.
+ *
+ * `start`/`end` are byte offsets (default: the whole array). Uses the host `TextDecoder` when there
+ * is one, else plain ECMAScript (same output; a property test compares them).
  */
 export function decodeUtf8(bytes: Uint8Array, start = 0, end: number = bytes.length): string {
+  const from =
+    end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf
+      ? start + 3
+      : start;
+  return decodeUtf8KeepBom(bytes, from, end);
+}
+
+/**
+ * `decodeUtf8` without the BOM rule: a leading BOM decodes to U+FEFF. The runner-log parser uses
+ * it so that a line decodes the same whether or not a read happened to start at it.
+ */
+export function decodeUtf8KeepBom(bytes: Uint8Array, start = 0, end: number = bytes.length): string {
   if (NATIVE !== null) return NATIVE.decode(bytes.subarray(start, end));
   return decodeUtf8Portable(bytes, start, end);
 }
 
-/** `decodeUtf8` in plain ECMAScript, for hosts without `TextDecoder` (same output). */
+/** `decodeUtf8KeepBom` in plain ECMAScript, for hosts without `TextDecoder` (same output). */
 export function decodeUtf8Portable(bytes: Uint8Array, start = 0, end: number = bytes.length): string {
   const units = new Uint16Array(Math.max(0, end - start));
   let n = 0;

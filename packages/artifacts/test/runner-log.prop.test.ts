@@ -2,9 +2,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
-import { parseRunnerLogChunk, type RunnerLogState } from "../src/runner-log.ts";
-import { decodeBase64, decodeUtf8, decodeUtf8Portable, encodeBase64 } from "../src/runner-log-bytes.ts";
-import type { ArtifactMeta, RunnerLogObservation } from "../src/types.ts";
+import { parseRunnerLogChunk, RUNNER_LOG_INTERNAL_ERROR, type RunnerLogState } from "../src/runner-log.ts";
+import {
+  decodeBase64,
+  decodeUtf8,
+  decodeUtf8KeepBom,
+  decodeUtf8Portable,
+  encodeBase64,
+} from "../src/runner-log-bytes.ts";
+import type { ArtifactMeta, ParseIssue, RunnerLogObservation } from "../src/types.ts";
 
 const LOGS = join(import.meta.dirname, "fixtures", "logs");
 const FLEET = [
@@ -39,6 +45,15 @@ const meta = (sizeBytes: number): ArtifactMeta => ({
   knownHosts: FLEET,
 });
 
+/**
+ * Sequential reads of any bytes raise no issue at all; in particular the parser's catch-all
+ * (`RUNNER_LOG_INTERNAL_ERROR`) never fires, so a bug that throws fails these tests.
+ */
+function expectNoIssue(issues: readonly ParseIssue[]): void {
+  expect(issues.filter((i) => i.problem.startsWith(RUNNER_LOG_INTERNAL_ERROR))).toEqual([]);
+  expect(issues).toEqual([]);
+}
+
 function readInPieces(
   bytes: Uint8Array,
   cuts: readonly number[],
@@ -50,6 +65,7 @@ function readInPieces(
   for (const to of [...points, bytes.length]) {
     const r = parseRunnerLogChunk(bytes.subarray(from, to), meta(to), state);
     expect(r.restartFromZero).toBe(false);
+    expectNoIssue(r.issues);
     obs.push(...r.observations);
     // Persist and reload between reads, as the engine does.
     state = JSON.parse(JSON.stringify(r.state)) as RunnerLogState;
@@ -61,6 +77,7 @@ function readInPieces(
 
 describe("runner log read in pieces", () => {
   const whole = parseRunnerLogChunk(LOG, meta(LOG.length), null);
+  expectNoIssue(whole.issues);
 
   test.prop([fc.array(fc.integer({ min: 0, max: LOG.length }), { maxLength: 40 })], { numRuns: 100 })(
     "splitting the log at any byte positions (inside UTF-8 characters and CRLF) gives the same observations as one read",
@@ -75,6 +92,7 @@ describe("runner log read in pieces", () => {
     "arbitrary bytes never throw and split reads agree with one read",
     (bytes, cuts) => {
       const one = parseRunnerLogChunk(bytes, meta(bytes.length), null);
+      expectNoIssue(one.issues);
       const { obs } = readInPieces(
         bytes,
         cuts.filter((c) => c <= bytes.length),
@@ -86,6 +104,7 @@ describe("runner log read in pieces", () => {
 
 describe("byte helpers", () => {
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  const stripping = new TextDecoder("utf-8");
   const utf8ish = fc.array(
     fc.oneof(
       fc.integer({ min: 0, max: 0x7f }),
@@ -98,7 +117,12 @@ describe("byte helpers", () => {
   test.prop([utf8ish])("the portable decoder matches WHATWG TextDecoder on arbitrary bytes", (arr) => {
     const bytes = new Uint8Array(arr);
     expect(decodeUtf8Portable(bytes)).toBe(decoder.decode(bytes));
-    expect(decodeUtf8(bytes, 1, bytes.length)).toBe(decoder.decode(bytes.subarray(1)));
+    expect(decodeUtf8KeepBom(bytes, 1, bytes.length)).toBe(decoder.decode(bytes.subarray(1)));
+    // The exported rule: a leading BOM stripped (WHATWG default), the rest as above.
+    const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...bytes]);
+    expect(decodeUtf8(withBom)).toBe(stripping.decode(withBom));
+    expect(decodeUtf8(withBom)).toBe(decoder.decode(bytes));
+    expect(decodeUtf8(withBom, 3)).toBe(stripping.decode(bytes));
   });
 
   test.prop([fc.string({ unit: "binary", maxLength: 40 })])(

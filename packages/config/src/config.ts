@@ -7,7 +7,12 @@
  * for `<root>/atvm.config.json` and a local-file source for `--config`), so the watcher and an
  * ssh adapter load a config the same way. Reads are bounded: at most {@link MAX_CONFIG_BYTES}.
  */
-import { DEFAULT_RUNNER_LOG_PATTERNS, type RunnerLogPatternName } from "@atvm-watch/artifacts";
+import {
+  DEFAULT_RUNNER_LOG_PATTERNS,
+  RUNNER_LOG_PATTERN_NAMES,
+  type RunnerLogPatternName,
+  runnerLogPatternProblem,
+} from "@atvm-watch/artifacts";
 import {
   type ArtifactSource,
   AtvmError,
@@ -114,9 +119,15 @@ export const ConfigSchema: z.ZodType<AtvmConfig> = z
       .describe("Quiet time (ms) before a run counts as hung (D9)."),
     logPatterns: z
       .partialRecord(
-        z.enum(Object.keys(DEFAULT_RUNNER_LOG_PATTERNS) as [RunnerLogPatternName, ...RunnerLogPatternName[]]),
+        z.enum(RUNNER_LOG_PATTERN_NAMES as [RunnerLogPatternName, ...RunnerLogPatternName[]]),
         z.string().min(1).refine(isRegExp, "must be a valid regular expression"),
       )
+      .superRefine((patterns, ctx) => {
+        for (const [name, source] of Object.entries(patterns)) {
+          const problem = source === undefined ? null : runnerLogPatternProblem(name, source);
+          if (problem !== null) ctx.addIssue({ code: "custom", path: [name], message: problem });
+        }
+      })
       .optional()
       .describe(
         `Runner-log patterns by name (regular-expression source), overriding the defaults. Names: ${Object.keys(DEFAULT_RUNNER_LOG_PATTERNS).join(", ")}.`,

@@ -22,6 +22,17 @@ async function errorOf(promise: Promise<unknown>): Promise<{ code: string; messa
 }
 
 describe("config", () => {
+  it("rejects an unknown log pattern name (docs/config.md)", async () => {
+    expect((await errorOf(load('{ "logPatterns": { "runurl": "x" } }'))).message).toMatch(/logPatterns/);
+  });
+
+  it("accepts (x+x+)+y (run on the linear RE2 engine) and refuses a lookahead, naming the pattern", async () => {
+    await expect(load('{ "logPatterns": { "rendererCrash": "(x+x+)+y" } }')).resolves.not.toBeNull();
+    expect((await errorOf(load('{ "logPatterns": { "runUrl": "(?=a)(?<url>a)" } }'))).message).toMatch(
+      /runner-log pattern "runUrl" does not compile with the linear-time engine RE2/,
+    );
+  });
+
   it("accepts the examples' shape and maps paths over the default layout", async () => {
     const config = await load(
       '{ "paths": { "runnerLog": "tmp/{build}.log", "history": ".bash_history" }, "timeZone": "Europe/Berlin" }',

@@ -1,0 +1,334 @@
+/**
+ * The line-by-line state machine of the runner-log parser: one complete, decoded line in,
+ * observations out, the context carried between lines (and, via the state, between reads). Pure.
+ */
+
+import { findHost, HOST_NAME_PATTERN, hostFromSpec } from "../hosts.ts";
+import { stripAnsi } from "../text.ts";
+import type { ArtifactMeta, RunnerLogObservation, TestCounts } from "../types.ts";
+import { failureText, feedFailure } from "./failure-list.ts";
+import { bareLine, cancelReason, cleanUrl, toCount } from "./line-text.ts";
+import type { Compiled } from "./patterns.ts";
+import {
+  initialRunnerLogState,
+  type RunnerLogContext,
+  type RunnerLogPendingFailure,
+  type RunnerLogPendingResults,
+  type RunnerLogState,
+} from "./state.ts";
+
+interface MutableContext {
+  batchId: string | null;
+  spec: string | null;
+  host: string | null;
+  runUrl: string | null;
+  results: RunnerLogPendingResults | null;
+  finishing: number | null;
+  failure: RunnerLogPendingFailure | null;
+}
+
+/** Line-by-line state machine over one read; `lines` and the context carry over via the state. */
+export class LineParser {
+  readonly out: RunnerLogObservation[] = [];
+  lines: number;
+  private readonly ctx: MutableContext;
+  private readonly file: string;
+  private readonly at: number | null;
+  private readonly known: readonly string[] | undefined;
+  private readonly re: Compiled;
+  private lineNo = 0;
+
+  constructor(meta: ArtifactMeta, re: Compiled, prev: RunnerLogState) {
+    this.file = meta.path;
+    this.at = meta.readAtMs ?? null;
+    this.known = meta.knownHosts;
+    this.re = re;
+    this.lines = prev.lines;
+    this.ctx = { ...prev.context };
+  }
+
+  context(): RunnerLogContext {
+    return { ...this.ctx };
+  }
+
+  /** Forgets every open construct (after an internal error); the line count is kept. */
+  reset(): void {
+    Object.assign(this.ctx, initialRunnerLogState().context);
+  }
+
+  /** One complete line (without its `\n`). */
+  line(text: string): void {
+    this.lines++;
+    this.lineNo = this.lines;
+    let t = text.charCodeAt(text.length - 1) === 0x0d ? text.slice(0, -1) : text;
+    if (t.includes("\u001b") || t.includes("\u009b")) t = stripAnsi(t);
+    if (!t.includes("\r")) {
+      this.segment(t);
+      return;
+    }
+    // A bare CR rewrites the terminal line (progress output): each piece is a line of its own.
+    for (const piece of t.split("\r")) if (piece.length > 0) this.segment(piece);
+  }
+
+  private ref(): { file: string; line: number; at: number | null } {
+    return { file: this.file, line: this.lineNo, at: this.at };
+  }
+
+  private segment(raw: string): void {
+    if (this.ctx.failure !== null && this.feedFailure(this.ctx.failure, raw)) return;
+    const bare = bareLine(raw);
+    if (bare.length === 0) return;
+    if (
+      this.onBatch(bare) ||
+      this.onRunUrl(bare) ||
+      this.onSpecStarted(bare) ||
+      this.onResults(bare) ||
+      this.onRunFinished(bare) ||
+      this.onAttempt(bare) ||
+      this.onCrashOrCancel(bare)
+    ) {
+      return;
+    }
+    const suite = this.re.suiteHost.exec(raw);
+    if (suite !== null) {
+      this.onSuiteHost(suite.groups?.host ?? "");
+      return;
+    }
+    const m = this.re.failureStart.exec(raw);
+    if (m !== null) {
+      const title = (m.groups?.title ?? "").trimEnd();
+      this.ctx.failure = { line: this.lineNo, parts: [title], titleDone: title.endsWith(":"), message: [] };
+    }
+  }
+
+  private onSuiteHost(name: string): void {
+    const known = this.known;
+    const isHost =
+      known !== undefined && known.length > 0 ? known.includes(name) : HOST_NAME_PATTERN.test(name);
+    if (isHost) this.ctx.host = name;
+  }
+
+  private onBatch(bare: string): boolean {
+    const started = this.re.batchStarted.exec(bare);
+    const m = started ?? this.re.batchFinished.exec(bare);
+    if (m === null) return false;
+    this.flushPending();
+    const batchId = m.groups?.batchId ?? "";
+    this.ctx.batchId = started === null ? null : batchId;
+    this.ctx.spec = null;
+    this.ctx.host = null;
+    if (started === null) {
+      this.out.push({ ...this.ref(), kind: "batch-finished", batchId });
+    } else {
+      const label = (m.groups?.label ?? "").trim();
+      this.out.push({ ...this.ref(), kind: "batch-started", batchId, label: label === "" ? null : label });
+    }
+    return true;
+  }
+
+  private onRunUrl(bare: string): boolean {
+    const m = this.re.runUrl.exec(bare);
+    if (m === null) return false;
+    const url = cleanUrl(m.groups?.url ?? "");
+    if (url !== "" && url !== this.ctx.runUrl) {
+      this.ctx.runUrl = url;
+      this.out.push({ ...this.ref(), kind: "run-url", url });
+    }
+    return true;
+  }
+
+  private onResults(bare: string): boolean {
+    if (this.re.resultsStart.test(bare)) {
+      this.flushPending();
+      this.ctx.results = {
+        line: this.lineNo,
+        spec: null,
+        tests: null,
+        passing: null,
+        failing: null,
+        pending: null,
+        skipped: null,
+      };
+      return true;
+    }
+    if (this.ctx.results === null) return false;
+    const m = this.re.resultsField.exec(bare);
+    if (m === null) return false;
+    this.resultsField(this.ctx.results, m.groups?.field ?? "", m.groups?.value ?? "");
+    return true;
+  }
+
+  private onRunFinished(bare: string): boolean {
+    if (this.re.runFinished.test(bare)) {
+      this.flushPending();
+      this.ctx.finishing = this.lineNo;
+      return true;
+    }
+    if (this.ctx.finishing === null) return false;
+    const m = this.re.runFooter.exec(bare);
+    if (m === null) return false;
+    const g = m.groups ?? {};
+    const allPassed = g.allPassed !== undefined ? true : g.failed !== undefined ? false : null;
+    this.out.push({
+      ...this.ref(),
+      kind: "run-finished",
+      allPassed,
+      failedSpecs: allPassed === true ? 0 : toCount(g.failed),
+      totalSpecs: toCount(g.total),
+    });
+    this.ctx.finishing = null;
+    return true;
+  }
+
+  private onAttempt(bare: string): boolean {
+    const m = this.re.attempt.exec(bare);
+    if (m === null) return false;
+    const title = (m.groups?.title ?? "").trim();
+    this.out.push({
+      ...this.ref(),
+      kind: "attempt",
+      attempt: Number(m.groups?.attempt),
+      of: Number(m.groups?.of),
+      title,
+      host: this.hostOf(title, null),
+    });
+    return true;
+  }
+
+  private onCrashOrCancel(bare: string): boolean {
+    if (this.re.rendererCrash.test(bare)) {
+      this.out.push({ ...this.ref(), kind: "renderer-crash", host: this.ctx.host });
+      return true;
+    }
+    const m = this.re.runCancelled.exec(bare);
+    if (m === null) return false;
+    this.out.push({ ...this.ref(), kind: "run-cancelled", reason: cancelReason(m.groups?.reason ?? "") });
+    return true;
+  }
+
+  private onSpecStarted(bare: string): boolean {
+    const m = this.re.specStarted.exec(bare);
+    if (m === null) return false;
+    this.flushPending();
+    const specs = (m.groups?.specs ?? "")
+      .split(/,\s*/)
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+    const claimed = toCount(m.groups?.index);
+    const total = toCount(m.groups?.total);
+    specs.forEach((spec, i) => {
+      const index = claimed === null ? null : claimed - (specs.length - 1 - i);
+      this.out.push({
+        ...this.ref(),
+        kind: "spec-started",
+        spec,
+        host: hostFromSpec(spec, this.known),
+        index: index !== null && index >= 1 ? index : null,
+        total,
+      });
+    });
+    const only = specs.length === 1 ? (specs[0] as string) : null;
+    this.ctx.spec = only;
+    this.ctx.host = only === null ? null : hostFromSpec(only, this.known);
+    return true;
+  }
+
+  private resultsField(r: RunnerLogPendingResults, field: string, value: string): void {
+    switch (field) {
+      case "Tests":
+        this.ctx.results = { ...r, tests: toCount(value) };
+        return;
+      case "Passing":
+        this.ctx.results = { ...r, passing: toCount(value) };
+        return;
+      case "Failing":
+        this.ctx.results = { ...r, failing: toCount(value) };
+        return;
+      case "Pending":
+        this.ctx.results = { ...r, pending: toCount(value) };
+        return;
+      case "Skipped":
+        this.ctx.results = { ...r, skipped: toCount(value) };
+        return;
+      case "Spec Ran": {
+        const spec = value.trim();
+        this.ctx.results = { ...r, spec: spec === "" ? null : spec };
+        this.flushResults();
+        return;
+      }
+    }
+  }
+
+  /** Emits a `(Results)` box read so far (when it had any count) and closes it. */
+  private flushResults(): void {
+    const r = this.ctx.results;
+    this.ctx.results = null;
+    if (r === null) return;
+    if (
+      r.tests === null &&
+      r.passing === null &&
+      r.failing === null &&
+      r.pending === null &&
+      r.skipped === null
+    ) {
+      return;
+    }
+    const passed = r.passing ?? 0;
+    const failed = r.failing ?? 0;
+    const skipped = (r.pending ?? 0) + (r.skipped ?? 0);
+    const counts: TestCounts = { total: r.tests ?? passed + failed + skipped, passed, failed, skipped };
+    const spec = r.spec ?? this.ctx.spec;
+    const host = spec === null ? this.ctx.host : (hostFromSpec(spec, this.known) ?? this.ctx.host);
+    this.out.push({ file: this.file, line: r.line, at: this.at, kind: "spec-result", spec, host, counts });
+  }
+
+  /** Closes open multi-line constructs before a new section starts. */
+  private flushPending(): void {
+    this.flushResults();
+    if (this.ctx.finishing !== null) {
+      this.out.push({
+        file: this.file,
+        line: this.ctx.finishing,
+        at: this.at,
+        kind: "run-finished",
+        allPassed: null,
+        failedSpecs: null,
+        totalSpecs: null,
+      });
+      this.ctx.finishing = null;
+    }
+  }
+
+  /** Feeds a line to the failure entry being read; `true` when the line was consumed by it. */
+  private feedFailure(f: RunnerLogPendingFailure, raw: string): boolean {
+    const step = feedFailure(f, raw, (line) => this.re.failureStart.test(line));
+    this.ctx.failure = step.next;
+    if (step.done !== null) this.emitFailure(step.done);
+    return step.consumed;
+  }
+
+  private emitFailure(f: RunnerLogPendingFailure): void {
+    this.ctx.failure = null;
+    const { step, title, full, first, message } = failureText(f);
+    const host = this.hostOf(full, HOST_NAME_PATTERN.test(first) ? first : null);
+    this.out.push({
+      file: this.file,
+      line: f.line,
+      at: this.at,
+      kind: "test-failed",
+      host,
+      step,
+      title,
+      message,
+    });
+  }
+
+  /** The known host named in `text`, else `fallback` (a host-shaped suite title), else the running spec's host. */
+  private hostOf(text: string, fallback: string | null): string | null {
+    if (this.known !== undefined && this.known.length > 0) {
+      const found = findHost(text, this.known);
+      if (found !== null && found !== "ambiguous") return found;
+    }
+    return fallback ?? this.ctx.host;
+  }
+}
