@@ -37,7 +37,7 @@ function docFiles(): string[] {
 }
 
 /** The atvm commands of one Markdown text, each with the output shown right after it. */
-export function atvmCommands(file: string, text: string): DocCommand[] {
+function atvmCommands(file: string, text: string): DocCommand[] {
   const out: DocCommand[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i += 1) {
