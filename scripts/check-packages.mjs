@@ -19,7 +19,8 @@ for (const name of readdirSync(join(repo, "packages")).sort()) {
     continue;
   }
   const checks = [["publint", "--strict"]];
-  if (manifest.bin === undefined) checks.push(["attw", "--pack", ".", "--profile", "esm-only", "--format", "ascii"]);
+  if (manifest.bin === undefined)
+    checks.push(["attw", "--pack", ".", "--profile", "esm-only", "--format", "ascii"]);
   for (const [tool, ...args] of checks) {
     const r = spawnSync("npx", ["--no-install", tool, ...args], { cwd: dir, encoding: "utf8" });
     const out = `${r.stdout}${r.stderr}`;
