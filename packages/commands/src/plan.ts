@@ -27,7 +27,7 @@ export const WATCHER_STATE_ROOT = "/var/lib/atvm-run-watcher";
 export const GENERATED_SPEC_FOLDER = "cypress/e2e/generated";
 
 /** The step names of a launch, in the only order they may run (R26). */
-export const STEP_NAMES: readonly [
+export const STEP_NAMES = [
   "config-check",
   "watcher-stop",
   "watcher-state-reset",
@@ -35,15 +35,7 @@ export const STEP_NAMES: readonly [
   "verify",
   "watcher-start",
   "runner-start",
-] = [
-  "config-check",
-  "watcher-stop",
-  "watcher-state-reset",
-  "template",
-  "verify",
-  "watcher-start",
-  "runner-start",
-];
+] as const;
 /** One of {@link STEP_NAMES}. */
 export type StepName = (typeof STEP_NAMES)[number];
 
