@@ -74,7 +74,9 @@ export interface NodeFsSourceOptions {
  */
 const bin = (text: string): string => Buffer.from(text, "utf8").toString("latin1");
 const bytesOf = (binary: string): Buffer => Buffer.from(binary, "latin1");
-const show = (binary: string): string => escapePathBytes(bytesOf(binary));
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a byte range, not text
+const PLAIN = /^[\x00-\x5b\x5d-\x7f]*$/; // ASCII without a backslash: its escaped form is itself
+const show = (binary: string): string => (PLAIN.test(binary) ? binary : escapePathBytes(bytesOf(binary)));
 
 function within(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir === "/" ? "/" : `${dir}/`);
@@ -254,7 +256,7 @@ export function createNodeFsSource(options: NodeFsSourceOptions): ArtifactSource
         return;
       }
       if (!stats.isFile()) return; // FIFO, socket or device: not an artifact
-      if (hasByteEscape(name))
+      if (!PLAIN.test(name) && hasByteEscape(name))
         issue(
           asked,
           "file",
