@@ -19,6 +19,7 @@ import {
   type MachineState,
   type ScopeRecord,
 } from "../src/machine.ts";
+import { expectNoCatchAll } from "./helpers/checked.ts";
 
 const BUILD = "e2e-0327";
 const MIN = 60_000;
@@ -76,6 +77,7 @@ const bump = (map: Map<string, number>, key: string): void => {
 function step(m: Model, event: MachineEvent): void {
   const prev = m.state;
   const { state, effects } = decide(prev, event, m.policy);
+  expectNoCatchAll(effects);
   m.decisions += 1;
   m.state = state;
 
@@ -584,7 +586,9 @@ describe("run-state machine, model-based", () => {
         (categorized, events) => {
           let state = createMachineState({ build: BUILD, categorized });
           for (const event of events) {
-            state = decide(state, event, DEFAULT_MACHINE_POLICY).state;
+            const decision = decide(state, event, DEFAULT_MACHINE_POLICY);
+            expectNoCatchAll(decision.effects);
+            state = decision.state;
             expect(JSON.parse(JSON.stringify(state))).toEqual(state);
           }
         },

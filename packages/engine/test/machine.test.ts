@@ -1,10 +1,9 @@
-import { activity, batchEntry, buildSnapshot, effectsOf, hostEntry, replay } from "@atvm-watch/testing";
+import { activity, batchEntry, buildSnapshot, effectsOf, hostEntry } from "@atvm-watch/testing";
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../src/domain.ts";
 import {
   createMachineState,
   DEFAULT_MACHINE_POLICY,
-  decide,
   type Effect,
   type MachineEvent,
   type MachinePolicy,
@@ -12,7 +11,9 @@ import {
   postOutcomeEvent,
   progressKey,
   RUNNER_STOPPED_NOTE,
+  decide as rawDecide,
 } from "../src/machine.ts";
+import { decide, replay } from "./helpers/checked.ts";
 
 const BUILD = "e2e-0327";
 const MIN = 60_000;
@@ -604,11 +605,11 @@ describe("evidence helpers", () => {
       { type: "snapshot.observed", at: 1, mono: 1 },
     ] as unknown as MachineEvent[];
     for (const event of bad) {
-      const d = decide(state, event, POLICY);
+      const d = rawDecide(state, event, POLICY);
       expect(d.state).toEqual(state);
       expect(effectsOf(d.effects, "post")).toEqual([]);
     }
-    const broken = decide(null as unknown as MachineState, tick(0), POLICY);
+    const broken = rawDecide(null as unknown as MachineState, tick(0), POLICY);
     expect(logs(broken.effects)[0]?.level).toBe("error");
   });
 });
