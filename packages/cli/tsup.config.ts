@@ -10,4 +10,6 @@ export default defineConfig({
   platform: "node",
   removeNodeProtocol: false,
   noExternal: [/^@atvm-watch\//],
+  // A native addon (node-fs state-store lock) loads its prebuilt binary at run time: never bundled.
+  external: ["fs-native-extensions"],
 });

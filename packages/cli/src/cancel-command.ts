@@ -5,6 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { isSafeBuildName } from "@atvm-watch/config";
 import {
   type CommandRunner,
   createMachineState,
@@ -14,7 +15,6 @@ import {
 } from "@atvm-watch/engine";
 import { openFileStateStore } from "@atvm-watch/node-fs";
 import { CANCEL_KEY, parseRecord, STATE_KEY } from "@atvm-watch/watcher";
-import { isSafeBuildName } from "@atvm-watch/config";
 import type { CliIo } from "./io.ts";
 import { stateDirOf } from "./runs-command.ts";
 

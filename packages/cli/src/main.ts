@@ -5,13 +5,18 @@
  * value and the fix). bin/atvm.js sets `process.exitCode` from it.
  */
 
-import { isAtvmError } from "@atvm-watch/engine";
-import { createProcProbe, createSystemClock } from "@atvm-watch/node-fs";
+import { DEFAULT_MACHINE_POLICY, isAtvmError } from "@atvm-watch/engine";
+import { createMattermostNotifier } from "@atvm-watch/mattermost";
+import { createLocalRunner, createProcProbe, createSystemClock } from "@atvm-watch/node-fs";
+import { renderMarkdown } from "@atvm-watch/status";
 import { Command, CommanderError } from "commander";
 import manifest from "../package.json" with { type: "json" };
+import { type CancelCommandOptions, runCancel } from "./cancel-command.ts";
 import type { CliIo } from "./io.ts";
 import { createNodeDisk } from "./node-disk.ts";
-import { runStatus, type StatusCommandOptions } from "./status-command.ts";
+import { type RunsCommandOptions, runRuns } from "./runs-command.ts";
+import { prepareRun, runStatus, type StatusCommandOptions } from "./status-command.ts";
+import { runWatch, type WatchCommandOptions, type WatchWiring } from "./watch-command.ts";
 
 export type { CliIo, DiskPort, TextOut } from "./io.ts";
 
@@ -40,6 +45,57 @@ Examples (from a clone, run as npx atvm):
   npx atvm status --root examples/flat-run --format json --tz Europe/Berlin
   npx atvm status --root . --format markdown --config ./atvm.config.json
 `;
+
+const WATCH_HELP_AFTER = `
+Environment: MATTERMOST_ATVM_WEBHOOK (required), MATTERMOST_ATVM_CHANNEL, ATVM_WATCHER_CATEGORIZED
+(default: what the run's own artifacts say), ATVM_STATE_DIR. State lives in <state-dir>/<build>/.
+Delivery: the post's text is frozen in a durable intent before the request; a crash or timeout
+between the request and Mattermost's "ok" can give at most one duplicate, carrying the same
+notification id in its footer (docs/watcher.md).
+Exit codes: 0 the run ended (posted or suppressed), 75 another watcher holds the build's lock,
+78 bad configuration (webhook, build name, state dir), each with one line saying why.
+
+Example:
+  MATTERMOST_ATVM_WEBHOOK=https://chat.example.com/hooks/KEY npx atvm watch --build e2e-redhat9.7-0327 --root /root/cdc-e2e-cyp-12.17.4
+`;
+
+/**
+ * The real wiring of \`atvm watch\`: the one run observer (the same as \`atvm status\`), the Mattermost
+ * notifier, markdown rendering, and \`systemctl stop atvm-runner@<build>.service\` for R1. The policy
+ * is at-least-once for an unknown outcome (a timeout or crash mid-POST re-posts with the same
+ * notification id), so a finished run is never silently left unposted.
+ */
+function watchWiring(io: CliIo): WatchWiring {
+  let zone = "UTC";
+  return {
+    observer: ({ build, root, config }) => {
+      let prepared: ReturnType<typeof prepareRun> | null = null;
+      return async () => {
+        prepared ??= prepareRun(
+          { build, ...(root !== undefined ? { root } : {}), ...(config !== undefined ? { config } : {}) },
+          io,
+        );
+        const run = await prepared;
+        zone = run.zone;
+        const { snapshot } = await run.observer.observe();
+        return { snapshot };
+      };
+    },
+    notifier: (webhook, channel) =>
+      createMattermostNotifier({
+        webhookUrl: webhook,
+        ...(channel !== undefined && channel !== "" ? { channel } : {}),
+      }),
+    render: (snapshot) => renderMarkdown(snapshot, { zone, color: false }),
+    terminateRunner: async (build) => {
+      const r = await createLocalRunner().run(["systemctl", "stop", "--", `atvm-runner@${build}.service`], {
+        timeoutMs: 60_000,
+      });
+      return { ok: r.exitCode === 0, detail: r.stderr.slice(0, 200) };
+    },
+    policy: { ...DEFAULT_MACHINE_POLICY, retryUnknownOutcome: true },
+  };
+}
 
 /** An error as one line: its message's first line (an errno code leads it), never the stack. */
 function oneLine(error: unknown): string {
@@ -94,6 +150,50 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
     .addHelpText("after", STATUS_HELP_AFTER)
     .action(async (options: StatusCommandOptions) => {
       code = await runStatus(options, io);
+    });
+
+  program
+    .command("watch")
+    .description(
+      "Watch one build until it ends: post its Mattermost message once when it finishes (one per batch when categorized), none when it is cancelled, killed, hung or unclear.",
+    )
+    .requiredOption("--build <name>", "the build to watch (--build_name of run-sorry-cypress.py)")
+    .option("--root <dir>", "automation root folder on the controller (default: the current folder)")
+    .option(
+      "--state-dir <dir>",
+      "watcher state folder (default: $ATVM_STATE_DIR or /var/lib/atvm-run-watcher)",
+    )
+    .option("--interval <seconds>", "seconds between polls (1..3600)", "30")
+    .option("--config <file>", "config file (JSON); default <root>/atvm.config.json when present")
+    .addHelpText("after", WATCH_HELP_AFTER)
+    .action(async (options: WatchCommandOptions) => {
+      code = await runWatch(options, io, watchWiring(io));
+    });
+
+  program
+    .command("cancel")
+    .description("Cancel a watched build: it is closed CANCELLED and never posted (D4/W4).")
+    .requiredOption("--build <name>", "the build to cancel")
+    .option(
+      "--state-dir <dir>",
+      "watcher state folder (default: $ATVM_STATE_DIR or /var/lib/atvm-run-watcher)",
+    )
+    .action(async (options: CancelCommandOptions) => {
+      code = await runCancel(options, io, { runner: createLocalRunner() });
+    });
+
+  program
+    .command("runs")
+    .description(
+      "List watched builds: state of each run and batch, posted or not (and why), posts awaiting review.",
+    )
+    .option(
+      "--state-dir <dir>",
+      "watcher state folder (default: $ATVM_STATE_DIR or /var/lib/atvm-run-watcher)",
+    )
+    .option("--format <format>", "text or json", "text")
+    .action(async (options: RunsCommandOptions) => {
+      code = await runRuns(options, io);
     });
 
   try {

@@ -10,16 +10,17 @@
  */
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { isSafeBuildName } from "@atvm-watch/config";
 import {
   type Clock,
   DEFAULT_MACHINE_POLICY,
+  isAtvmError,
   type MachinePolicy,
   type Notifier,
   type Snapshot,
 } from "@atvm-watch/engine";
 import { openFileStateStore } from "@atvm-watch/node-fs";
 import { crashFromEnv, jsonLineLogger, type Observation, runWatcher } from "@atvm-watch/watcher";
-import { isSafeBuildName } from "@atvm-watch/config";
 import type { CliIo } from "./io.ts";
 import { stateDirOf } from "./runs-command.ts";
 
@@ -50,6 +51,14 @@ export interface WatchWiring {
   readonly clock?: Clock;
   readonly policy?: MachinePolicy;
 }
+
+const CONFIG_CODES: ReadonlySet<string> = new Set([
+  "ROOT_NOT_FOUND",
+  "CONFIG_INVALID",
+  "CONFIG_NOT_FOUND",
+  "INVALID_NAME",
+  "USAGE",
+]);
 
 /** Exit codes of `atvm watch`. */
 export const WATCH_EXIT = { done: 0, locked: 75, config: 78 } as const;
@@ -103,11 +112,24 @@ export async function runWatch(
     process.exit(143);
   };
   process.once("SIGTERM", onTerm);
+  const observe = wiring.observer({ build, root: options.root, config: options.config });
+  // W5: the mode comes from ATVM_WATCHER_CATEGORIZED when set, else from what the run's own
+  // artifacts say (a categorized runner command or batches); it matters only for a fresh state.
+  const flag = io.env.ATVM_WATCHER_CATEGORIZED;
+  let categorized = flag === "1" || flag === "true";
+  try {
+    const first = await observe();
+    if (flag === undefined || flag === "") categorized = first.snapshot.categorized;
+  } catch (error) {
+    // Bad operator input never heals by waiting: exit 78. A build not seen yet is normal (the
+    // watcher starts before the runner, R26): the loop keeps polling for it.
+    if (isAtvmError(error) && CONFIG_CODES.has(error.code)) return fail(error.message);
+  }
   const result = await runWatcher({
     build,
-    categorized: io.env.ATVM_WATCHER_CATEGORIZED === "1" || io.env.ATVM_WATCHER_CATEGORIZED === "true",
+    categorized,
     store,
-    observe: wiring.observer({ build, root: options.root, config: options.config }),
+    observe,
     notifier: wiring.notifier(webhook, io.env.MATTERMOST_ATVM_CHANNEL),
     render: wiring.render,
     clock,

@@ -11,6 +11,7 @@ import {
 import { afterAll, describe, expect, it } from "vitest";
 import { runCancel } from "../src/cancel-command.ts";
 import type { CliIo } from "../src/io.ts";
+import { createNodeDisk } from "../src/node-disk.ts";
 import { runRuns } from "../src/runs-command.ts";
 import { runWatch, type WatchWiring } from "../src/watch-command.ts";
 
@@ -34,6 +35,7 @@ function io(env: Record<string, string> = {}) {
     env,
     probe: createMemoryProbe(),
     clock: createManualClock(Date.UTC(2026, 2, 27, 9, 0)),
+    disk: createNodeDisk(),
     cwd: "/",
   };
   return { io: value, out: () => out.join(""), err: () => err.join("") };

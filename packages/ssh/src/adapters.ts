@@ -9,6 +9,7 @@ import {
   AtvmError,
   type CommandResult,
   type CommandRunner,
+  type ListingIssue,
   type ProcessInfo,
   type ProcessProbe,
 } from "@atvm-watch/engine";
@@ -92,6 +93,16 @@ function toEntries(raw: unknown): ArtifactEntry[] {
   return (raw as WireEntry[]).map(([path, sizeBytes, mtimeMs]) => ({ path, sizeBytes, mtimeMs }));
 }
 
+/** Wire issues `[path, code]` as the port's listing issues (a folder when the walk itself failed). */
+function toIssues(raw: unknown): ListingIssue[] {
+  return (raw as [string, string][]).map(([path, code]) => ({
+    path,
+    target: code === "SYMLINK_FOLDER" ? "folder" : "file",
+    code,
+    message: `cannot read ${path} on the controller: ${code}`,
+  }));
+}
+
 const fromB64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, "base64"));
 
 /** One folder's listing in a batched poll, with the entries that could not be read. */
@@ -144,7 +155,7 @@ export function createSshSource(connection: SshConnection, roots: RemoteRoots): 
     async list(dir) {
       const result = await one({ op: "list", dir });
       if (!result.ok) throw failure(connection.destination, result);
-      return toEntries(result.entries);
+      return { entries: toEntries(result.entries), issues: toIssues(result.issues) };
     },
     async read(path, offset = 0, maxBytes) {
       const result = await one({

@@ -55,11 +55,21 @@ def name(a, absolute):
     return "" if a == root else a[len(root) + 1:]
 def enc(s):
     b = os.fsencode(s)
-    try:
-        b.decode("utf-8"); return s, None
-    except UnicodeDecodeError:
-        esc = "".join(chr(c) if c < 128 else "\\x%02x" % c for c in b)
-        return esc, base64.b64encode(b).decode("ascii")
+    out = []; i = 0; changed = False
+    while i < len(b):
+        c = b[i]
+        if c == 92:
+            out.append("\\\\"); changed = True; i += 1; continue
+        if c < 128:
+            out.append(chr(c)); i += 1; continue
+        n = 2 if c >> 5 == 6 else 3 if c >> 4 == 14 else 4 if c >> 3 == 30 else 0
+        try:
+            if n == 0: raise UnicodeDecodeError("utf-8", b, i, i + 1, "bad")
+            out.append(b[i:i + n].decode("utf-8")); i += n; continue
+        except UnicodeDecodeError:
+            out.append("\\x%02x" % c); changed = True; i += 1
+    esc = "".join(out)
+    return esc, (base64.b64encode(b).decode("ascii") if changed else None)
 def errcode(e):
     import errno
     return errno.errorcode.get(e.errno, "EIO") if isinstance(e, OSError) and e.errno else "EIO"
@@ -82,7 +92,7 @@ def do_list(d):
                 continue
             if not stat.S_ISREG(st.st_mode): continue
             if os.path.islink(full) and not confined(full):
-                p, _ = enc(full); issues.append([name(p, absolute), "SYMLINK_OUTSIDE_ROOT"]); continue
+                p, _ = enc(full); issues.append([name(p, absolute), "SYMLINK_OUTSIDE"]); continue
             p, raw = enc(full)
             entries.append([name(p, absolute), st.st_size, st.st_mtime_ns / 1e6, raw])
     entries.sort(key=lambda e: e[0])

@@ -111,11 +111,13 @@ describeSsh("ssh adapter against a real sshd on 127.0.0.1", () => {
     symlinkSync(join(outside, "secret.txt"), join(root, "logs/leak.json"));
     writeFileSync(join(root, "logs/ok.json"), "{}");
     const source = createSshSource(connect(), { root });
-    expect((await source.list("logs")).map((e) => e.path)).toEqual(["logs/ok.json"]);
+    const listed = await source.list("logs");
+    expect(listed.entries.map((e) => e.path)).toEqual(["logs/ok.json"]);
+    expect(listed.issues.map((i) => [i.path, i.code])).toEqual([["logs/leak.json", "SYMLINK_OUTSIDE"]]);
     const error = await caught(source.read("logs/leak.json"));
     expect(isAtvmError(error) && error.code).toBe("INVALID_PATH");
     const polled = await source.pollBatch({ dirs: ["logs"] });
-    expect(polled.listings[0]?.issues).toEqual([["logs/leak.json", "SYMLINK_OUTSIDE_ROOT"]]);
+    expect(polled.listings[0]?.issues).toEqual([["logs/leak.json", "SYMLINK_OUTSIDE"]]);
     expect([...polled.contents.keys()]).toEqual(["logs/ok.json"]);
   });
 
@@ -128,7 +130,7 @@ describeSsh("ssh adapter against a real sshd on 127.0.0.1", () => {
     const error = await caught(source.read("xml/test-result-fifo.xml"));
     expect(isAtvmError(error) && error.code).toBe("INVALID_PATH");
     const listing = await source.list("xml");
-    expect(listing.map((e) => e.path)).toEqual(["xml/test-result-\\xff.xml"]);
+    expect(listing.entries.map((e) => e.path)).toEqual(["xml/test-result-\\xff.xml"]);
     const polled = await source.pollBatch({ dirs: ["xml"] });
     expect(new TextDecoder().decode(polled.contents.get("xml/test-result-\\xff.xml")?.bytes)).toBe(
       "<testsuites/>",

@@ -273,9 +273,11 @@ async function watch(deps: WatcherDeps): Promise<WatcherResult> {
         }
         if (effect.attempt > 1) await deps.sleep(backoffMs(effect.attempt));
         deps.crash("before-post");
+        // The notifier adds the visible footer and props.atvm_notification_id from this id.
         const outcome = await deps.notifier.notify({
-          text: `${intent.text}\n\n_atvm notification ${intent.notificationId}_`,
+          text: intent.text,
           scopeId: effect.scope,
+          notificationId: intent.notificationId,
         });
         deps.crash("after-post");
         const detail = outcome.kind === "ok" ? "ok" : `${outcome.kind}: ${outcome.detail}`;
