@@ -193,7 +193,9 @@ export type ConfigReader = Pick<ArtifactSource, "read" | "stat">;
 /** The errno-like code behind an adapter error (`ENOENT`, `EACCES`), when the adapter kept one. */
 function causeCode(error: unknown): string | undefined {
   const cause = (error as { cause?: { code?: unknown } }).cause;
-  return typeof cause?.code === "string" ? cause.code : undefined;
+  if (typeof cause?.code === "string") return cause.code;
+  // A source that reports a missing file without its errno (ports.ts ARTIFACT_NOT_FOUND).
+  return (error as { code?: unknown }).code === "ARTIFACT_NOT_FOUND" ? "ENOENT" : undefined;
 }
 
 /**
@@ -242,7 +244,7 @@ export async function loadConfig(
     bytes = await reader.read(path, 0, MAX_CONFIG_BYTES + 1);
   } catch (cause) {
     if (!isAtvmError(cause)) throw cause;
-    if (cause.code === "INVALID_PATH") {
+    if (cause.code === "INVALID_PATH" || causeCode(cause) === "NOT_REGULAR") {
       throw new AtvmError(
         "CONFIG_INVALID",
         `config ${file} is not a regular file (a FIFO, device or folder is never read); point it at a JSON file`,

@@ -311,14 +311,14 @@ export function createRunObserver(options: RunObserverOptions): RunObserver {
           .filter((s) => s.build === build)
           .map((s) => s.startMs)
           .reduce<EpochMs | null>((latest, s) => (latest === null || s > latest ? s : latest), null);
-      const window = location.live ? { startMs, endMs: null } : runWindow(build, startMs, starts);
-      const historical = window.endMs !== null;
+      const runWin = location.live ? { startMs, endMs: null } : runWindow(build, startMs, starts);
+      const historical = runWin.endMs !== null;
 
       const safe = BUILD_NAME_PATTERN.test(build);
       if (!safe && build !== UNNAMED_BUILD)
         notes.push(`build name ${JSON.stringify(build)} cannot name a file; its runner log was not read`);
       const polledAt = clock.now();
-      const now = historical ? Math.min(polledAt, window.endMs as number) : polledAt;
+      const now = historical ? Math.min(polledAt, runWin.endMs as number) : polledAt;
       const poll = await collector.poll({ ...(safe ? { build } : {}), now: polledAt });
 
       const observations = historical
@@ -343,21 +343,21 @@ export function createRunObserver(options: RunObserverOptions): RunObserver {
       }
       if (historical) {
         notes.push(
-          `A later run (${window.next?.build}) started ${isoOf(window.endMs as number)}: only evidence from this run's start to then is used`,
+          `A later run (${runWin.next?.build}) started ${isoOf(runWin.endMs as number)}: only evidence from this run's start to then is used`,
         );
       }
       const snapshot = reconstruct(scope, observations, {
         build,
         now,
         runStartMs: startMs,
-        runEndMs: window.endMs,
+        runEndMs: runWin.endMs,
         knownHosts: poll.knownHosts,
         activity: runnerActivity(processes, location.runnerProcess?.pid ?? null),
         issues: poll.issues,
         categorized: location.categorized,
       });
       const shown = notes.length === 0 ? snapshot : { ...snapshot, notes: [...snapshot.notes, ...notes] };
-      return { snapshot: shown, location, window, notes, poll, processes };
+      return { snapshot: shown, location, window: runWin, notes, poll, processes };
     },
   };
 }

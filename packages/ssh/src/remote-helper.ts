@@ -37,8 +37,22 @@ def inside(p, d):
 class Bad(Exception):
     def __init__(self, code, message):
         self.code = code; self.message = message
+def unesc(p):
+    # The port's escaped names: "\\\\" is a backslash, "\\xHH" a raw byte, the rest UTF-8.
+    out = bytearray(); i = 0
+    while i < len(p):
+        if p[i] == "\\" and p[i + 1:i + 2] == "\\":
+            out.append(92); i += 2; continue
+        if p[i] == "\\" and p[i + 1:i + 2] == "x" and len(p) >= i + 4:
+            try:
+                out.append(int(p[i + 2:i + 4], 16)); i += 4; continue
+            except ValueError:
+                pass
+        out += p[i].encode("utf-8", "surrogatepass"); i += 1
+    return os.fsdecode(bytes(out))
 def resolve(p):
     if "\x00" in p: raise Bad("INVALID_PATH", "path contains a NUL byte")
+    p = unesc(p)
     if ".." in p.split("/"): raise Bad("INVALID_PATH", "path has a '..' segment: " + p)
     if p.startswith("/"):
         a = os.path.normpath(p)
@@ -168,7 +182,7 @@ def do_poll(op):
             if k is not None and k[0] == e[1] and k[1] == e[2]: continue
             off = offsets.get(e[0], 0)
             try:
-                contents.append([e[0], off, base64.b64encode(read_bytes(e[0] if e[3] is None else os.fsdecode(base64.b64decode(e[3])), off, op.get("max"))).decode("ascii")])
+                contents.append([e[0], off, base64.b64encode(read_bytes(e[0], off, op.get("max"))).decode("ascii")])
             except Bad as b:
                 r["issues"].append([e[0], b.code])
     return {"ok": True, "listings": listings, "contents": contents}

@@ -6,6 +6,7 @@ import {
   testCommandRunnerContract,
   testProcessProbeContract,
 } from "@atvm-watch/testing";
+import { unescapePath } from "@atvm-watch/engine";
 import { afterAll } from "vitest";
 import { createSshProbe, createSshRunner, createSshSource } from "../src/adapters.ts";
 import { describeSsh, useSshd } from "./setup.ts";
@@ -20,7 +21,7 @@ function tree(files: Readonly<Record<string, string>>): string {
   made.push(root);
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
+    writeFileSync(Buffer.concat([Buffer.from(`${root}/`), Buffer.from(unescapePath(path))]), text);
   }
   return root;
 }
