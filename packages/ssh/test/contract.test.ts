@@ -1,12 +1,12 @@
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { unescapePath } from "@atvm-watch/engine";
 import {
   testArtifactSourceContract,
   testCommandRunnerContract,
   testProcessProbeContract,
 } from "@atvm-watch/testing";
-import { unescapePath } from "@atvm-watch/engine";
 import { afterAll } from "vitest";
 import { createSshProbe, createSshRunner, createSshSource } from "../src/adapters.ts";
 import { describeSsh, useSshd } from "./setup.ts";
