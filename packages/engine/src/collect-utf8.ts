@@ -39,42 +39,11 @@ function pushCodePoint(units: number[], cp: number): void {
   }
 }
 
-/** Decodes `bytes` as UTF-8: a leading BOM (EF BB BF) is stripped, invalid sequences become U+FFFD. */
-export function decodeUtf8(bytes: Uint8Array): string {
-  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  const parts: string[] = [];
-  const units: number[] = [];
-  const flush = (): void => {
-    if (units.length > 0) {
-      parts.push(String.fromCharCode(...units));
-      units.length = 0;
-    }
-  };
-  const n = bytes.length;
-  while (start < n) {
-    // ASCII fast path, a chunk at a time.
-    let end = start;
-    const limit = Math.min(n, start + CHUNK);
-    while (end < limit && (bytes[end] as number) < 0x80) end += 1;
-    if (end > start) {
-      flush();
-      parts.push(String.fromCharCode(...bytes.subarray(start, end)));
-      start = end;
-      continue;
-    }
-    const seq = sequenceAt(bytes, start);
-    if (seq < 0) {
-      units.push(0xfffd);
-      start -= seq;
-    } else {
-      pushCodePoint(units, Math.floor(seq / 8));
-      start += seq % 8;
-    }
-    if (units.length >= CHUNK) flush();
-  }
-  flush();
-  return parts.join("");
-}
+/**
+ * File content → text: the project's one UTF-8 rule (a leading BOM stripped, invalid sequences
+ * U+FFFD), defined once in `@atvm-watch/artifacts` and re-exported for the collector.
+ */
+export { decodeUtf8 } from "@atvm-watch/artifacts";
 
 const hex = (b: number): string => `\\x${b.toString(16).padStart(2, "0")}`;
 
