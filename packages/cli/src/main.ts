@@ -16,6 +16,14 @@ import type { CliIo } from "./io.ts";
 import { createNodeDisk } from "./node-disk.ts";
 import { type RunsCommandOptions, runRuns } from "./runs-command.ts";
 import { prepareRun, runStatus, type StatusCommandOptions } from "./status-command.ts";
+import {
+  type DiffCommandOptions,
+  runDiff,
+  runSummary,
+  runTriage,
+  type SummaryCommandOptions,
+  type TriageCommandOptions,
+} from "./triage-command.ts";
 import { runWatch, type WatchCommandOptions, type WatchWiring } from "./watch-command.ts";
 
 export type { CliIo, DiskPort, TextOut } from "./io.ts";
@@ -44,6 +52,46 @@ Examples (from a clone, run as npx atvm):
   npx atvm status --root examples/flat-run --build e2e-redhat9.7-0326
   npx atvm status --root examples/flat-run --format json --tz Europe/Berlin
   npx atvm status --root . --format markdown --config ./atvm.config.json
+  npx atvm status --root examples/flat-run --format ctrf > ctrf-report.json
+`;
+
+const TRIAGE_HELP_AFTER = `
+For every FAIL host: its root-cause class, first failing step, first failing message, the
+evidence, and the matched signature (id, hint, replay policy: may a rerun help?). Then the
+run-wide incidents: several hosts failing the same way close together (likely infrastructure).
+Signatures: the built-in catalog, or --signatures FILE (atvm.signatures.v1 JSON, a regular file
+of at most 1 MiB; see docs/triage.md) which replaces it.
+Exit codes: 0 a triage was printed (also when nothing failed), 1 an unexpected failure,
+2 bad option, config or signatures file (one line saying which value and field), build not found.
+
+Examples:
+  npx atvm triage --root /root/cdc-e2e-cyp-12.17.4
+  npx atvm triage --root examples/flat-run --format json
+  npx atvm triage --root . --build e2e-redhat9.7-0327 --signatures ./signatures.json
+`;
+
+const DIFF_HELP_AFTER = `
+Compares the current run (or --build) with a baseline: newly failing hosts first (regressions),
+then still failing (known), fixed, and newly skipped or not run. The verdict is one of the
+atvm.diff.v1 verdicts (e.g. regression, known_failures_only).
+--baseline is a path to an atvm.summary.v1 file (made with atvm summary) when such a file exists,
+else a build name in the same root, reconstructed inside its own run window.
+Exit codes: 0 a diff was printed (whatever the verdict), 1 an unexpected failure,
+2 bad option, an invalid baseline file (naming the file and field), or a build not found.
+
+Examples:
+  npx atvm diff --root /root/cdc-e2e-cyp-12.17.4 --baseline e2e-redhat9.7-0326
+  npx atvm summary --root /root/cdc-e2e-cyp-12.17.4 > base.json
+  npx atvm diff --root /root/cdc-e2e-cyp-12.17.4 --baseline ./base.json --format markdown
+`;
+
+const SUMMARY_HELP_AFTER = `
+Prints the run's atvm.summary.v1 JSON (every host's status; for FAIL hosts step, class, signature
+and message), to save as a baseline for atvm diff --baseline FILE.
+Exit codes: 0 printed, 1 an unexpected failure, 2 bad option or config, or a build not found.
+
+Example:
+  npx atvm summary --root /root/cdc-e2e-cyp-12.17.4 > base.json
 `;
 
 const WATCH_HELP_AFTER = `
@@ -140,7 +188,7 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
     .option("--config <file>", "config file (JSON); default <root>/atvm.config.json when present")
     .option(
       "--format <format>",
-      "output format: text, markdown (Mattermost) or json (atvm.status.v1)",
+      "output format: text, markdown (Mattermost), json (atvm.status.v1) or ctrf (Common Test Report Format JSON)",
       "text",
     )
     .option(
@@ -149,7 +197,47 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
     )
     .addHelpText("after", STATUS_HELP_AFTER)
     .action(async (options: StatusCommandOptions) => {
-      code = await runStatus(options, io);
+      code = await runStatus({ ...options, version: manifest.version }, io);
+    });
+
+  const rootOption = "automation root folder on the controller (default: the current folder)";
+  const configOption = "config file (JSON); default <root>/atvm.config.json when present";
+  program
+    .command("triage")
+    .description("Digest every failed host (class, step, message, signature, replay) and run-wide incidents.")
+    .option("--root <dir>", rootOption)
+    .option("--build <name>", "triage this build instead of the live or most recent run")
+    .option("--config <file>", configOption)
+    .option("--signatures <file>", "signature catalog (atvm.signatures.v1 JSON) replacing the built-in one")
+    .option("--format <format>", "text or json (atvm.triage.v1)", "text")
+    .option("--tz <zone>", "IANA time zone for times, e.g. UTC or Europe/Berlin")
+    .addHelpText("after", TRIAGE_HELP_AFTER)
+    .action(async (options: TriageCommandOptions) => {
+      code = await runTriage(options, io);
+    });
+
+  program
+    .command("diff")
+    .description("Compare the current run with a baseline build or atvm.summary.v1 file.")
+    .requiredOption("--baseline <build|file>", "baseline build name, or an atvm.summary.v1 file")
+    .option("--root <dir>", rootOption)
+    .option("--build <name>", "compare this build instead of the live or most recent run")
+    .option("--config <file>", configOption)
+    .option("--format <format>", "text, markdown or json (atvm.diff.v1)", "text")
+    .addHelpText("after", DIFF_HELP_AFTER)
+    .action(async (options: DiffCommandOptions) => {
+      code = await runDiff(options, io);
+    });
+
+  program
+    .command("summary")
+    .description("Print the run's atvm.summary.v1 JSON (a baseline for atvm diff).")
+    .option("--root <dir>", rootOption)
+    .option("--build <name>", "summarize this build instead of the live or most recent run")
+    .option("--config <file>", configOption)
+    .addHelpText("after", SUMMARY_HELP_AFTER)
+    .action(async (options: SummaryCommandOptions) => {
+      code = await runSummary(options, io);
     });
 
   program

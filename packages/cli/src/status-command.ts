@@ -16,10 +16,11 @@ import {
 } from "@atvm-watch/config";
 import { AtvmError, createCollectParsers, createRunObserver, type RunObserver } from "@atvm-watch/engine";
 import { assertZone, renderMarkdown, renderText, toStatusJson } from "@atvm-watch/status";
+import { DEFAULT_CATALOG, detectIncidents, digestRun, toCtrf } from "@atvm-watch/triage";
 import type { CliIo } from "./io.ts";
 
 /** Output formats of `atvm status`. */
-export const STATUS_FORMATS: readonly string[] = ["text", "markdown", "json"];
+export const STATUS_FORMATS: readonly string[] = ["text", "markdown", "json", "ctrf"];
 
 /** Options of `atvm status` as commander hands them over (strings, unvalidated). */
 export interface StatusCommandOptions {
@@ -28,6 +29,8 @@ export interface StatusCommandOptions {
   readonly config?: string;
   readonly format?: string;
   readonly tz?: string;
+  /** The atvm-watch version stamped into a CTRF report's `tool.version`. */
+  readonly version?: string;
 }
 
 /** A zone and, when it was not what the user set, a note saying what was read and where. */
@@ -179,12 +182,15 @@ export async function runStatus(options: StatusCommandOptions, io: CliIo): Promi
     color,
     ...(config.testFlows !== undefined ? { flows: config.testFlows } : {}),
   };
+  const digests = format === "ctrf" ? digestRun(snapshot, DEFAULT_CATALOG) : [];
   const out =
-    format === "json"
-      ? `${JSON.stringify(toStatusJson(snapshot, renderOptions), null, 2)}\n`
-      : format === "markdown"
-        ? renderMarkdown(snapshot, renderOptions)
-        : renderText(snapshot, renderOptions);
+    format === "ctrf"
+      ? JSON.stringify(toCtrf(snapshot, digests, detectIncidents(digests), options.version), null, 2)
+      : format === "json"
+        ? `${JSON.stringify(toStatusJson(snapshot, renderOptions), null, 2)}\n`
+        : format === "markdown"
+          ? renderMarkdown(snapshot, renderOptions)
+          : renderText(snapshot, renderOptions);
   io.stdout.write(out.endsWith("\n") ? out : `${out}\n`);
   return 0;
 }

@@ -52,7 +52,7 @@ describe("atvm status: usage errors exit 2 with one line naming the value and th
   it("an unknown --format", async () => {
     const { code, err } = await run(["status", "--root", root(), "--format", "yaml"]);
     expect(code).toBe(2);
-    expect(err).toBe('atvm: unknown --format "yaml"; use one of: text, markdown, json\n');
+    expect(err).toBe('atvm: unknown --format "yaml"; use one of: text, markdown, json, ctrf\n');
   });
   it("an invalid --tz", async () => {
     const { code, err } = await run(["status", "--root", root(), "--tz", "Mars/Olympus"]);
