@@ -4,7 +4,12 @@
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type RecordedWebhookRequest, startWebhookServer, type WebhookServer } from "@atvm-watch/testing";
+import {
+  type RecordedWebhookRequest,
+  startWebhookServer,
+  type WebhookAnswer,
+  type WebhookServer,
+} from "@atvm-watch/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { type CliResult, killLeftovers, type RunOptions, runCli } from "./watcher-e2e-helpers.ts";
 
@@ -18,7 +23,7 @@ function stateDir(): string {
   return d;
 }
 
-async function server(...script: Parameters<WebhookServer["script"]>): Promise<WebhookServer> {
+async function server(...script: WebhookAnswer[]): Promise<WebhookServer> {
   const s = await startWebhookServer({ script });
   servers.push(s);
   return s;
