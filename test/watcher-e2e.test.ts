@@ -10,6 +10,7 @@ import {
   type WebhookAnswer,
   type WebhookServer,
 } from "@atvm-watch/testing";
+import { CRASH_POINTS } from "@atvm-watch/watcher";
 import { afterEach, describe, expect, it } from "vitest";
 import { type CliResult, killLeftovers, type RunOptions, runCli } from "./watcher-e2e-helpers.ts";
 
@@ -144,18 +145,6 @@ describe("atvm watch end to end (real CLI, loopback webhook)", () => {
 // Points after the request may have reached the server and before the posted marker is durable:
 // at-least-once allows one duplicate there, carrying the same notification id (D10).
 const UNKNOWN_OUTCOME = new Set(["after-post", "before-mark-posted"]);
-const CRASH_POINTS = [
-  "after-observe",
-  "before-persist",
-  "after-persist",
-  "before-intent",
-  "after-intent",
-  "before-post",
-  "after-post",
-  "before-mark-posted",
-  "after-mark-posted",
-  "before-terminate",
-] as const;
 
 describe("D10 W8 kill -9 at each crash point, then restart (scenarios 1-4)", () => {
   for (const point of CRASH_POINTS) {
