@@ -10,6 +10,7 @@ export type {
   HostDuration,
   HostEntry,
   HostStatus,
+  ReportedStep,
   RunnerActivity,
   RunProgress,
   RunState,

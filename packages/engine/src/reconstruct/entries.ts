@@ -82,6 +82,7 @@ export function hostEntries(
       ...(e.durationMs === undefined ? {} : { durationMs: e.durationMs }),
       ...(kernel === undefined ? {} : { kernel }),
       ...(e.failure === undefined ? {} : { failure: e.failure }),
+      ...(e.lastStep === undefined || e.status !== "RUNNING" ? {} : { lastStep: e.lastStep }),
       evidence: e.evidence,
     };
   });

@@ -10,12 +10,25 @@
  * Pure.
  */
 import { type EpochMs, hostsIn, type ParseIssue } from "@atvm-watch/artifacts";
-import type { FailureDescription, HostStatus } from "../domain.ts";
-import { type Attempt, attemptFailure, meaningfulText, verdictOf } from "./evidence.ts";
+import type { FailureDescription, HostStatus, ReportedStep } from "../domain.ts";
+import {
+  type Attempt,
+  attemptFailure,
+  lastReportedStep,
+  meaningfulText,
+  sourceKind,
+  verdictOf,
+} from "./evidence.ts";
 import type { LogFacts } from "./log-facts.ts";
 import type { HostNotes } from "./notes.ts";
 import type { ShownHosts } from "./shown-hosts.ts";
 import { isoUtc, unique } from "./util.ts";
+
+/** `FailureDescription.title` of a host whose spec ran an empty suite: the line reads `FAIL - no tests ran: …`. */
+export const NO_TESTS_TITLE = "no tests ran";
+
+/** `FailureDescription.class` of a host whose spec ran an empty suite (triage class `no-tests`). */
+export const NO_TESTS_CLASS = "no-tests";
 
 /** The evaluation of one host. Times are UTC ms. */
 export interface HostEval {
@@ -24,6 +37,8 @@ export interface HostEval {
   readonly finishedAt?: EpochMs;
   readonly durationMs?: number;
   readonly failure?: FailureDescription;
+  /** The last step a RUNNING host reported (unfinished event log). */
+  readonly lastStep?: ReportedStep;
   readonly evidence: readonly string[];
   /** Run timestamp of the attempt used (R33), for batch windows. */
   readonly time: EpochMs | null;
@@ -45,9 +60,9 @@ interface HostContext {
   readonly host: string;
   readonly facts: LogFacts;
   readonly live: HostLive;
-  /** The most recent attempt that is not an empty suite. */
+  /** The most recent attempt (an empty suite included). */
   readonly used: Attempt | undefined;
-  /** Files of the counted (non-empty) attempts. */
+  /** Files of every same-run attempt. */
   readonly evidence: readonly string[];
   readonly logEvidence: readonly string[];
 }
@@ -92,15 +107,9 @@ export function evaluateHost(
   facts: LogFacts,
   live: HostLive,
 ): HostEval {
-  const used = attempts.find((a) => a.verdict !== "empty");
-  const usedIndex = used === undefined ? attempts.length : attempts.indexOf(used);
-  if (attempts.slice(0, usedIndex).length > 0) {
-    const empty = attempts[0] as Attempt;
-    live.addNote(
-      `${host}: ${empty.results[0]?.file ?? "an artifact"} recorded no tests (empty suite); not counted as a result`,
-    );
-  }
-  const counted = attempts.filter((a) => a.verdict !== "empty");
+  // The most recent attempt wins (R11), an empty suite too: it reads FAIL - no tests ran (W7).
+  const used = attempts[0];
+  const counted = attempts;
   const evidence = unique(counted.flatMap((a) => a.results.map((r) => r.file)));
   if (counted.length > 1 && used !== undefined) {
     const when = used.time === null ? "" : `, started ${isoUtc(used.time)}`;
@@ -154,16 +163,15 @@ function times(a: Attempt): Pick<HostEval, "startedAt" | "finishedAt" | "duratio
  */
 function fromParsedResult(ctx: HostContext): HostEval | null {
   const { host, facts, used, evidence } = ctx;
-  if (used === undefined || (used.verdict !== "pass" && used.verdict !== "fail")) return null;
+  if (used === undefined || used.verdict === "partial") return null;
   const earlierLogResult = facts.lastResult.get(host);
   const rerunning =
     facts.runningHost === host &&
     earlierLogResult !== undefined &&
     earlierLogResult.pos < (facts.lastStarted.get(host) ?? -1);
   if (rerunning) {
-    ctx.live.addNote(
-      `${host} is running again (re-run); its previous attempt ended ${used.verdict === "pass" ? "PASS" : "FAIL"}`,
-    );
+    const ended = used.verdict === "pass" ? "PASS" : used.verdict === "empty" ? "with no tests" : "FAIL";
+    ctx.live.addNote(`${host} is running again (re-run); its previous attempt ended ${ended}`);
     return {
       status: "RUNNING",
       evidence: unique([...evidence, ...ctx.logEvidence]),
@@ -173,6 +181,7 @@ function fromParsedResult(ctx: HostContext): HostEval | null {
   }
   const base = { evidence, time: used.time, hasEvidence: true, ...times(used) };
   if (used.verdict === "pass") return { status: "PASS", ...base };
+  if (used.verdict === "empty") return { status: "FAIL", ...base, failure: noTestsFailure(used) };
   let failure = attemptFailure(used);
   if (failure === null || failure.message === "") {
     const fromLog = logFailure(ctx);
@@ -182,6 +191,21 @@ function fromParsedResult(ctx: HostContext): HostEval | null {
   }
   if (failure === null) ctx.live.addNote(`${host} failed, but its results name no failing test`);
   return { status: "FAIL", ...base, ...(failure === null ? {} : { failure: withCrash(ctx, failure) }) };
+}
+
+/**
+ * The reading of a host whose latest attempt ran an empty suite (W7: never PASS): FAIL with the
+ * title `no tests ran` and class `no-tests` (the triage class of the same name).
+ */
+function noTestsFailure(attempt: Attempt): FailureDescription {
+  const obs = attempt.results[0];
+  return {
+    step: null,
+    title: NO_TESTS_TITLE,
+    message: `the spec ran an empty suite (${obs?.file ?? "its result"} holds no test)`,
+    class: NO_TESTS_CLASS,
+    source: obs === undefined ? "junit" : sourceKind(obs),
+  };
 }
 
 /** 2. The runner log's `(Results)` for the host, when no start followed it. */
@@ -236,12 +260,14 @@ function fromLiveEvidence(ctx: HostContext): HostEval {
   const isRunning = partial || facts.runningHost === host || live.liveCurrentVm || live.incomplete;
   const hasEvidence = isRunning || used !== undefined || started !== undefined;
   if (isRunning) {
+    const lastStep = partial ? lastReportedStep(used) : null;
     return {
       status: "RUNNING",
       evidence: unique([...evidence, ...(facts.runningHost === host ? ctx.logEvidence : [])]),
       time: used?.time ?? null,
       hasEvidence,
       ...(partial && used.startedAt !== null ? { startedAt: used.startedAt } : {}),
+      ...(lastStep === null ? {} : { lastStep }),
     };
   }
   return { status: "NOT STARTED", evidence, time: used?.time ?? null, hasEvidence };

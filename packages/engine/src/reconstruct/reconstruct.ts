@@ -54,11 +54,14 @@ export interface ReconstructOptions {
  * `runStartMs`; stale ones are ignored, timestamp-less ones kept but ranked last) are grouped into
  * attempts, the most recent winning; a JUnit XML and a reporter JSON of the same attempt merge
  * (JUnit for steps, the richer message), and a reporter JSON alone stands in for a missing XML
- * (R27). PASS needs ≥1 executed passing test and no failure; any failure (hooks included) is
- * FAIL; an empty suite is no result (a note says so). Without a result: a runner-log `(Results)`
- * line, then a failure or renderer crash the runner moved on from (FAIL), then live evidence
- * (the log's latest started spec without a later result, the config `current_vm`, a partial or
- * incomplete artifact) makes RUNNING; else NOT STARTED. Bookkeeping XML (`check-xml-files.ts`)
+ * (R27). PASS needs ≥1 executed passing test and no failure; any failure (hooks included), or
+ * tests a non-mocha JUnit declares but does not hold, is FAIL; an empty suite (no test at all)
+ * is FAIL with the failure `no tests ran` (class `no-tests`), never PASS, and its host is listed
+ * even outside the scope. Without a result: a runner-log `(Results)` line, then a failure or
+ * renderer crash the runner moved on from (FAIL), then live evidence (the log's latest started
+ * spec without a later result, the config `current_vm`, a partial artifact such as a json-stream
+ * log without its `end` event, which also gives the host's last reported step, or an incomplete
+ * artifact) makes RUNNING; else NOT STARTED. Bookkeeping XML (`check-xml-files.ts`)
  * is never a host result. Kernel from the inventory (W10). Skipped hosts carry their reason (R3).
  *
  * Progress (D1) and state (D2):

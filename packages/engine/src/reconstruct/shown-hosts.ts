@@ -37,7 +37,7 @@ export interface ShownHosts {
 }
 
 /**
- * Scope hosts, then hosts with a non-empty same-run result (earliest first), then runner-log
+ * Scope hosts, then hosts with a same-run result, an empty suite too (earliest first), then runner-log
  * hosts that are in the scope, known or host-shaped, then (only without a scope) the live
  * config's hosts; bookkeeping specs never. A skipped host that ran, or (with a scope) a host
  * outside it that has results, gets a note.
@@ -58,7 +58,6 @@ export function shownHostsOf(input: ShownHostsInput): ShownHosts {
   const { currentVm } = input;
   const evidenceHosts = unique([
     ...[...attemptsByHost.entries()]
-      .filter(([, attempts]) => attempts.some((a) => a.verdict !== "empty"))
       .sort(
         ([ha, a], [hb, b]) =>
           (a[0]?.time ?? Number.POSITIVE_INFINITY) - (b[0]?.time ?? Number.POSITIVE_INFINITY) ||
