@@ -270,7 +270,7 @@ describe("configuration errors exit 78 (scenarios 30, 21, 18)", () => {
 describe("corrupt state (scenario 14)", () => {
   for (const [name, content] of [
     ["empty", ""],
-    ["corrupt", '{"version":1,"scopes":{"e2e-redhat9.7'],
+    ["corrupt", '{"version":1,"units":{"e2e-redhat9.7'],
   ] as const) {
     it(`W8 scenario 14: an ${name} state.json before start: no crash, exactly one post`, async () => {
       const s = await server();

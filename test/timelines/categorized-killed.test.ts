@@ -23,12 +23,12 @@ describe("timeline: categorized run, 3 batches (examples/categorized-run)", () =
   });
 
   it("W5 R32 posts exactly once per batch, each at the step its grouped XML appears", () => {
-    expect(run.posts.map((p) => [p.scope, p.step])).toEqual([
+    expect(run.posts.map((p) => [p.unit, p.step])).toEqual([
       ["e2e-0327-redhat", CAT.redhatXml],
       ["e2e-0327-ubuntu", CAT.ubuntuXml],
       ["e2e-0327-suse", CAT.suseXml],
     ]);
-    expect(cat.batches?.map((b) => b.childBuild)).toEqual(run.posts.map((p) => p.scope));
+    expect(cat.batches?.map((b) => b.childBuild)).toEqual(run.posts.map((p) => p.unit));
     // Nothing is posted for a batch before its finalization (the earlier steps of each batch).
     for (const [i, post] of run.posts.entries()) {
       const postIndex = run.steps.findIndex((s) => s.label === post.step);
@@ -43,10 +43,10 @@ describe("timeline: categorized run, 3 batches (examples/categorized-run)", () =
   });
 
   it("W5 no parent aggregate post: every post is one batch with only its own hosts, as expected.json says", () => {
-    expect(run.posts.some((p) => p.scope === CAT_BUILD)).toBe(false);
+    expect(run.posts.some((p) => p.unit === CAT_BUILD)).toBe(false);
     for (const post of run.posts) {
-      const batch = cat.batches?.find((b) => b.childBuild === post.scope);
-      expect(batch, post.scope).toBeDefined();
+      const batch = cat.batches?.find((b) => b.childBuild === post.unit);
+      expect(batch, post.unit).toBeDefined();
       if (batch === undefined) continue;
       expect(post.snapshot.build).toBe(batch.childBuild);
       expect(post.state).toBe(batch.state);
@@ -60,7 +60,7 @@ describe("timeline: categorized run, 3 batches (examples/categorized-run)", () =
   });
 
   it("W6 the batch labelled suse that ran debian hosts is posted as group debian, label suse", () => {
-    const suse = run.posts.find((p) => p.scope === "e2e-0327-suse")?.snapshot.batches[0];
+    const suse = run.posts.find((p) => p.unit === "e2e-0327-suse")?.snapshot.batches[0];
     const wanted = cat.batches?.find((b) => b.childBuild === "e2e-0327-suse");
     expect(suse?.group).toBe(wanted?.group);
     expect(suse?.label).toBe(wanted?.label);
@@ -81,7 +81,7 @@ describe("timeline: categorized run, 3 batches (examples/categorized-run)", () =
       defunctChild: false,
     });
     expect(between.runState).toBe("RUNNING");
-    expect(stepOf(run, CAT.suseFinished).scopes.filter((s) => s.post === "posted")).toHaveLength(3);
+    expect(stepOf(run, CAT.suseFinished).units.filter((s) => s.post === "posted")).toHaveLength(3);
   });
 
   it("R10 every snapshot shows the whole six-host scope although the config names only the current batch", () => {
@@ -104,16 +104,16 @@ describe("timeline: categorized run, 3 batches (examples/categorized-run)", () =
   });
 
   // Regression (found by this timeline): predicted NOT STARTED batches, named after a distro group
-  // before their child build id is known, used to get scopes that never finished and closed the
-  // run UNKNOWN. Now only batches that started get a scope.
-  it("W5 D9 a finished categorized run exits with exactly its three batch scopes, parent FAILED, no review", () => {
+  // before their child build id is known, used to get units that never finished and closed the
+  // run UNKNOWN. Now only batches that started get a unit.
+  it("W5 D9 a finished categorized run exits with exactly its three batch units, parent FAILED, no review", () => {
     const exit = effectsOf(run.effects, "exit");
     expect(exit).toEqual([
       {
         type: "exit",
         state: "FAILED",
         needsReview: false,
-        scopes: CAT_BATCHES.map((b) => ({ id: b.id, state: "FAILED", post: "posted" })),
+        units: CAT_BATCHES.map((b) => ({ id: b.id, state: "FAILED", post: "posted" })),
       },
     ]);
   });
@@ -122,8 +122,8 @@ describe("timeline: categorized run, 3 batches (examples/categorized-run)", () =
   // Now a batch's own URL is the one printed inside its log segment (BatchEntry.runUrl).
   it("W5 R30 each batch post carries only its own batch's run URL", () => {
     for (const post of run.posts) {
-      const batch = cat.batches?.find((b) => b.childBuild === post.scope);
-      expect(post.snapshot.runUrls, post.scope).toEqual([batch?.runUrl]);
+      const batch = cat.batches?.find((b) => b.childBuild === post.unit);
+      expect(post.snapshot.runUrls, post.unit).toEqual([batch?.runUrl]);
     }
   });
 });
@@ -159,7 +159,7 @@ describe("timeline: in-progress run, then the runner is killed (examples/in-prog
         type: "exit",
         state: "TERMINATED",
         needsReview: false,
-        scopes: [{ id: IP_BUILD, state: "TERMINATED", post: "none" }],
+        units: [{ id: IP_BUILD, state: "TERMINATED", post: "none" }],
       },
     ]);
   });

@@ -1,5 +1,5 @@
 /**
- * Timelines of non-categorized runs through the real pipeline (collector → locate → scope →
+ * Timelines of non-categorized runs through the real pipeline (collector → locate → unit →
  * reconstruct → decide, harness.ts): a FAILED run (R28, D1, D3), a cancelled one (D4, W4, D6), a
  * runner that hangs after upload (R1, R30, D9), and a run from the reporter cases whose long XML is
  * caught mid-write again and again. Oracles: the fixtures' expected.json, never the code's output.
@@ -42,19 +42,19 @@ describe("timeline: flat-run ends FAILED (examples/flat-run)", () => {
     run = await playTimeline(flatRun(), { policy: FLAT_POLICY });
   });
 
-  it("R28 D3 posts exactly once, for the run scope, never for a batch", () => {
+  it("R28 D3 posts exactly once, for the run unit, never for a batch", () => {
     expect(run.posts).toHaveLength(1);
-    expect(run.posts[0]?.scope).toBe(FLAT_BUILD);
+    expect(run.posts[0]?.unit).toBe(FLAT_BUILD);
     expect(run.posts[0]?.state).toBe(expected.runState);
-    expect(run.state.scopes.map((s) => [s.id, s.kind])).toEqual([[FLAT_BUILD, "run"]]);
+    expect(run.state.units.map((s) => [s.id, s.kind])).toEqual([[FLAT_BUILD, "run"]]);
     for (const step of run.steps) expect(step.snapshot?.batches ?? []).toEqual([]);
-    expect(effectsOf(run.effects, "mark-posted").map((e) => e.scope)).toEqual([FLAT_BUILD]);
+    expect(effectsOf(run.effects, "mark-posted").map((e) => e.unit)).toEqual([FLAT_BUILD]);
     expect(effectsOf(run.effects, "exit")).toEqual([
       {
         type: "exit",
         state: "FAILED",
         needsReview: false,
-        scopes: [{ id: FLAT_BUILD, state: "FAILED", post: "posted" }],
+        units: [{ id: FLAT_BUILD, state: "FAILED", post: "posted" }],
       },
     ]);
   });
@@ -127,9 +127,7 @@ describe("timeline: a run from the reporter cases, its long XML written in piece
   });
 
   it("D1 D3 R28 posts once, after the runner exits, with both failures as the reporter cases say", () => {
-    expect(run.posts.map((p) => [p.step, p.scope, p.state])).toEqual([
-      ["runner exited", REP_BUILD, "FAILED"],
-    ]);
+    expect(run.posts.map((p) => [p.step, p.unit, p.state])).toEqual([["runner exited", REP_BUILD, "FAILED"]]);
     const snapshot = run.posts[0]?.snapshot;
     for (const name of ["hostile-text", "fail-step7"]) {
       const c = expectedCase(name);
@@ -160,7 +158,7 @@ describe("timeline: flat-run cancelled (D4, W4, D6)", () => {
         type: "exit",
         state: "CANCELLED",
         needsReview: false,
-        scopes: [{ id: FLAT_BUILD, state: "CANCELLED", post: "none" }],
+        units: [{ id: FLAT_BUILD, state: "CANCELLED", post: "none" }],
       },
     ]);
   });
@@ -169,10 +167,10 @@ describe("timeline: flat-run cancelled (D4, W4, D6)", () => {
     let cancels = 0;
     const run = await playTimeline(flatRun(), {
       policy: FLAT_POLICY,
-      beforeIntentRecorded: (scope, world) => {
+      beforeIntentRecorded: (unit, world) => {
         cancels += 1;
         return [
-          { type: "cancel.requested", at: world.clock.now(), reason: `cancelled.marker beside ${scope}` },
+          { type: "cancel.requested", at: world.clock.now(), reason: `cancelled.marker beside ${unit}` },
         ];
       },
     });
@@ -218,7 +216,7 @@ describe("timeline: flat-run runner hangs after upload (R1, R30, D9)", () => {
     const post = allowed.posts[0];
     if (post === undefined) return;
     expect(index(allowed, post.step)).toBeGreaterThanOrEqual(stopAt);
-    expect(post.scope).toBe(FLAT_BUILD);
+    expect(post.unit).toBe(FLAT_BUILD);
     expect(post.state).toBe("FAILED");
     expect(post.snapshot.notes).toContain(RUNNER_STOPPED_NOTE);
     expect(statuses(post.snapshot)).toEqual(expectedStatuses(expected.hosts, expected.skipped));
@@ -241,7 +239,7 @@ describe("timeline: flat-run runner hangs after upload (R1, R30, D9)", () => {
         type: "exit",
         state: "HUNG",
         needsReview: true,
-        scopes: [{ id: FLAT_BUILD, state: "HUNG", post: "none" }],
+        units: [{ id: FLAT_BUILD, state: "HUNG", post: "none" }],
       },
     ]);
   });

@@ -119,7 +119,7 @@ export interface Timeline {
 export interface PostRecord {
   readonly step: string;
   readonly at: number;
-  readonly scope: string;
+  readonly unit: string;
   readonly state: RunState;
   readonly attempt: number;
   readonly snapshot: Snapshot;
@@ -133,9 +133,9 @@ export interface StepTrace {
   readonly snapshot: Snapshot | null;
   /** The poll's parse issues and settling paths, when the step polled. */
   readonly poll: Pick<PollResult, "issues" | "settling"> | null;
-  /** The machine's run state after the step (run scope, or the categorized parent). */
+  /** The machine's run state after the step (run unit, or the categorized parent). */
   readonly runState: RunState;
-  readonly scopes: readonly { readonly id: string; readonly state: RunState; readonly post: string }[];
+  readonly units: readonly { readonly id: string; readonly state: RunState; readonly post: string }[];
   /** Every effect of the step, in the order the shell performed them. */
   readonly effects: readonly Effect[];
 }
@@ -163,7 +163,7 @@ export interface ShellOptions {
    * Called when the shell writes a post intent, before it reports `post.intent-recorded`; the
    * events returned are reported first (e.g. a cancel marker that appeared meanwhile, W4).
    */
-  readonly beforeIntentRecorded?: (scope: string, world: World) => readonly MachineEvent[];
+  readonly beforeIntentRecorded?: (unit: string, world: World) => readonly MachineEvent[];
 }
 
 /** Removes the runner of `build` and every process below it (a clean stop, R1). */
@@ -278,19 +278,19 @@ export async function playTimeline(timeline: Timeline, options: ShellOptions = {
         const at = world.clock.now();
         switch (effect.type) {
           case "record-post-intent":
-            queue.push(...(options.beforeIntentRecorded?.(effect.scope, world) ?? []));
-            queue.push({ type: "post.intent-recorded", at, scope: effect.scope });
+            queue.push(...(options.beforeIntentRecorded?.(effect.unit, world) ?? []));
+            queue.push({ type: "post.intent-recorded", at, unit: effect.unit });
             break;
           case "post":
             posts.push({
               step: label,
               at,
-              scope: effect.scope,
+              unit: effect.unit,
               state: effect.state,
               attempt: effect.attempt,
               snapshot: effect.snapshot,
             });
-            queue.push({ type: "post.succeeded", at, scope: effect.scope });
+            queue.push({ type: "post.succeeded", at, unit: effect.unit });
             break;
           case "terminate-runner": {
             const processes = await world.probe.list();
@@ -349,7 +349,7 @@ export async function playTimeline(timeline: Timeline, options: ShellOptions = {
       snapshot: observed?.snapshot ?? null,
       poll: observed === null ? null : { issues: observed.poll.issues, settling: observed.poll.settling },
       runState: state.runState,
-      scopes: state.scopes.map((s) => ({ id: s.id, state: s.state, post: s.post })),
+      units: state.units.map((s) => ({ id: s.id, state: s.state, post: s.post })),
       effects,
     });
   }

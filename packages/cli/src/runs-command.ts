@@ -5,9 +5,8 @@
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { MachineState } from "@atvm-watch/engine";
 import { openFileStateStore } from "@atvm-watch/node-fs";
-import { parseRecord, STATE_KEY, scopeKeys } from "@atvm-watch/watcher";
+import { parseMachineState, parseRecord, STATE_KEY, unitKeys } from "@atvm-watch/watcher";
 import type { CliIo } from "./io.ts";
 
 /** The default state dir (W9); `ATVM_STATE_DIR` overrides it, `--state-dir` overrides both. */
@@ -19,8 +18,8 @@ export interface RunsCommandOptions {
   readonly format?: string;
 }
 
-/** One scope as `atvm runs` reports it. */
-export interface RunsScopeRow {
+/** One unit as `atvm runs` reports it. */
+export interface RunsUnitRow {
   readonly id: string;
   readonly kind: "run" | "batch";
   readonly state: string;
@@ -41,7 +40,7 @@ export interface RunsBuildRow {
   readonly state: string;
   readonly phase: string;
   readonly cancelled: boolean;
-  readonly scopes: readonly RunsScopeRow[];
+  readonly units: readonly RunsUnitRow[];
 }
 
 /** The state dir from the option, `ATVM_STATE_DIR`, or the W9 default. */
@@ -63,21 +62,21 @@ export async function listRuns(stateDir: string): Promise<readonly RunsBuildRow[
   const rows: RunsBuildRow[] = [];
   for (const build of names) {
     const store = await openFileStateStore(join(stateDir, build));
-    const state = parseRecord(await store.get(STATE_KEY)) as MachineState | null;
+    const state = parseMachineState(await store.get(STATE_KEY), build);
     const cancelled = (await store.get("cancelled.marker")) !== null;
-    const scopes: RunsScopeRow[] = [];
-    for (const scope of Array.isArray(state?.scopes) ? state.scopes : []) {
-      const marker = parseRecord(await store.get(scopeKeys(scope.kind, scope.id).posted));
-      const at = typeof marker?.at === "number" ? marker.at : scope.postedAt;
-      scopes.push({
-        id: scope.id,
-        kind: scope.kind,
-        state: scope.state,
-        post: scope.post,
-        posted: marker !== null || scope.post === "posted",
+    const units: RunsUnitRow[] = [];
+    for (const unit of Array.isArray(state?.units) ? state.units : []) {
+      const marker = parseRecord(await store.get(unitKeys(unit.kind, unit.id).posted));
+      const at = typeof marker?.at === "number" ? marker.at : unit.postedAt;
+      units.push({
+        id: unit.id,
+        kind: unit.kind,
+        state: unit.state,
+        post: unit.post,
+        posted: marker !== null || unit.post === "posted",
         postedAt: at === null ? null : new Date(at).toISOString(),
-        reason: scope.reasons.at(-1) ?? null,
-        needsReview: scope.post === "outcome-unknown" || scope.post === "rejected",
+        reason: unit.reasons.at(-1) ?? null,
+        needsReview: unit.post === "outcome-unknown" || unit.post === "rejected",
       });
     }
     rows.push({
@@ -85,19 +84,19 @@ export async function listRuns(stateDir: string): Promise<readonly RunsBuildRow[
       state: state === null ? "UNREADABLE" : state.runState,
       phase: state === null ? "unknown" : state.phase,
       cancelled,
-      scopes,
+      units,
     });
   }
   return rows;
 }
 
-/** Renders rows as text: one line per build, one indented line per scope. */
+/** Renders rows as text: one line per build, one indented line per unit. */
 export function formatRuns(rows: readonly RunsBuildRow[]): string {
   if (rows.length === 0) return "no watched builds\n";
   const lines: string[] = [];
   for (const row of rows) {
     lines.push(`${row.build} - ${row.state} (${row.phase}${row.cancelled ? ", cancelled.marker" : ""})`);
-    for (const s of row.scopes) {
+    for (const s of row.units) {
       const posted = s.posted ? `posted ${s.postedAt ?? "(time unknown)"}` : `not posted (${s.post})`;
       const review = s.needsReview ? " - REVIEW: post outcome unknown or rejected" : "";
       const reason = s.reason === null ? "" : ` - ${s.reason}`;

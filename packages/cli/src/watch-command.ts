@@ -1,7 +1,7 @@
 /**
  * `atvm watch --build NAME [--root DIR] [--state-dir DIR] [--interval SECONDS] [--config FILE]`:
  * runs the per-run watcher (W1) for one build until its terminal state, posting each COMPLETED or
- * FAILED scope once (D3, D6, D10). State lives in `<state-dir>/<build>/` (W9).
+ * FAILED unit once (D3, D6, D10). State lives in `<state-dir>/<build>/` (W9).
  *
  * Exit codes (sysexits.h, used by the systemd unit's `RestartPreventExitStatus=`):
  * 0 terminal state reached, posted or suppressed; 75 (EX_TEMPFAIL) another watcher holds the build's
@@ -43,7 +43,7 @@ export interface WatchWiring {
   }) => () => Promise<Observation>;
   /** The Mattermost notifier for a validated webhook URL and optional channel. */
   readonly notifier: (webhook: string, channel: string | undefined) => Notifier;
-  /** Post Markdown of a scope snapshot (e.g. `renderMarkdown`). */
+  /** Post Markdown of a unit snapshot (e.g. `renderMarkdown`). */
   readonly render: (snapshot: Snapshot) => string;
   /** Stops the hung runner (R1), e.g. `systemctl stop atvm-runner@<build>.service`. */
   readonly terminateRunner: (build: string, reason: string) => Promise<{ ok: boolean; detail?: string }>;

@@ -79,11 +79,9 @@ describe("atvm watch / cancel / runs", () => {
     const r = io({ ATVM_STATE_DIR: dir });
     expect(await runRuns({ format: "json" }, r.io)).toBe(0);
     const json = JSON.parse(r.out()) as {
-      builds: { build: string; scopes: { posted: boolean; state: string }[] }[];
+      builds: { build: string; units: { posted: boolean; state: string }[] }[];
     };
-    expect(json.builds).toMatchObject([
-      { build: "e2e-0327", scopes: [{ posted: true, state: "COMPLETED" }] },
-    ]);
+    expect(json.builds).toMatchObject([{ build: "e2e-0327", units: [{ posted: true, state: "COMPLETED" }] }]);
   });
 
   it("D4/W4 cancel writes cancelled.marker, closes CANCELLED, skips systemctl without systemd; a later watch posts nothing", async () => {

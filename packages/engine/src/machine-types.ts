@@ -7,14 +7,14 @@
  */
 import type { EpochMs, RunProgress, RunState, Snapshot } from "./domain.ts";
 
-/** The states a scope can be posted for (D3). */
+/** The states a unit can be posted for (D3). */
 export type PostableState = "COMPLETED" | "FAILED";
 
-/** States that close a scope without a post (D3, D6). */
+/** States that close a unit without a post (D3, D6). */
 export type ClosedState = "CANCELLED" | "TERMINATED" | "HUNG" | "UNKNOWN";
 
 /**
- * Where a scope is in the intent-then-commit protocol (reliability.md §2, D10):
+ * Where a unit is in the intent-then-commit protocol (reliability.md §2, D10):
  * - `none`: nothing asked for;
  * - `intent-requested`: `record-post-intent` emitted, waiting for `post.intent-recorded` (a cancel still wins here, W4);
  * - `intent-recorded`: the intent is durable, a `post` is in flight (a cancel no longer stops it);
@@ -30,17 +30,17 @@ export type PostPhase =
   | "outcome-unknown"
   | "rejected";
 
-/** One watched scope: the run itself (non-categorized, R28) or one batch (categorized, W5). */
-export interface ScopeRecord {
-  /** The build name for the run scope; the batch id (child build id) for a batch. */
+/** One watched unit: the run itself (non-categorized, R28) or one batch (categorized, W5). */
+export interface PostingUnit {
+  /** The build name for the run unit; the batch id (child build id) for a batch. */
   readonly id: string;
   readonly kind: "run" | "batch";
-  /** D2 run state of this scope. `RUNNING` until decided. */
+  /** D2 run state of this unit. `RUNNING` until decided. */
   readonly state: RunState;
   readonly post: PostPhase;
-  /** Post attempts started (`post` effects emitted) for this scope. */
+  /** Post attempts started (`post` effects emitted) for this unit. */
   readonly attempts: number;
-  /** Why the scope is in its state, newest last (D8), e.g. `cancel requested by operator`. */
+  /** Why the unit is in its state, newest last (D8), e.g. `cancel requested by operator`. */
   readonly reasons: readonly string[];
   /** D5 timestamps, UTC ms. */
   readonly firstSeenAt: EpochMs | null;
@@ -72,16 +72,16 @@ export interface RunnerHangRecord {
 export interface MachineState {
   readonly version: 1;
   readonly build: string;
-  /** Categorized runs have one scope per batch (W5); otherwise exactly one scope, the run (R28). */
+  /** Categorized runs have one unit per batch (W5); otherwise exactly one unit, the run (R28). */
   readonly categorized: boolean;
   /** `watching` until the `exit` effect; `exited` is absorbing. */
   readonly phase: "watching" | "exited";
-  /** Run-level state: the run scope's state (non-categorized), or the parent's state (categorized). */
+  /** Run-level state: the run unit's state (non-categorized), or the parent's state (categorized). */
   readonly runState: RunState;
   /** Categorized: the parent is closed (runner gone, cancelled, hung, unknown); it exits once every batch settles. */
   readonly runClosed: boolean;
   readonly reasons: readonly string[];
-  readonly scopes: readonly ScopeRecord[];
+  readonly units: readonly PostingUnit[];
   /** Batch ids cancelled before they were seen (W4): they are created `CANCELLED`. */
   readonly cancelledBatches: readonly string[];
   /** Cloud run URLs seen so far, newest last (R30). */
@@ -132,15 +132,15 @@ export type MachineEvent =
       readonly batch?: string;
       readonly reason?: string;
     }
-  /** The intent for `scope` is durable (reliability.md §2). */
-  | { readonly type: "post.intent-recorded"; readonly at: EpochMs; readonly scope: string }
+  /** The intent for `unit` is durable (reliability.md §2). */
+  | { readonly type: "post.intent-recorded"; readonly at: EpochMs; readonly unit: string }
   /** The notifier answered `ok` (D10). */
-  | { readonly type: "post.succeeded"; readonly at: EpochMs; readonly scope: string }
+  | { readonly type: "post.succeeded"; readonly at: EpochMs; readonly unit: string }
   /** The notifier definitely refused; `retryable` for 408/429/5xx-but-501/network-before-send. */
   | {
       readonly type: "post.failed";
       readonly at: EpochMs;
-      readonly scope: string;
+      readonly unit: string;
       readonly retryable: boolean;
       readonly detail: string;
     }
@@ -148,7 +148,7 @@ export type MachineEvent =
   | {
       readonly type: "post.outcome-unknown";
       readonly at: EpochMs;
-      readonly scope: string;
+      readonly unit: string;
       readonly detail: string;
     }
   /** Time passed without a snapshot. */
@@ -176,8 +176,8 @@ export type LogReason =
   | "closed"
   | "ignored";
 
-/** What a scope ended as, in the `exit` effect. */
-export interface ScopeOutcome {
+/** What a unit ended as, in the `exit` effect. */
+export interface UnitOutcome {
   readonly id: string;
   readonly state: RunState;
   readonly post: PostPhase;
@@ -190,44 +190,44 @@ export interface ScopeOutcome {
  * leaves the controller.
  */
 export type Effect =
-  /** Write a durable intent (frozen message) for `scope`, then report `post.intent-recorded`. */
+  /** Write a durable intent (frozen message) for `unit`, then report `post.intent-recorded`. */
   | {
       readonly type: "record-post-intent";
-      readonly scope: string;
+      readonly unit: string;
       readonly state: PostableState;
       readonly snapshot: Snapshot;
     }
   /** Remove an intent written after a cancel won the race (W4); never post it. */
-  | { readonly type: "discard-post-intent"; readonly scope: string }
+  | { readonly type: "discard-post-intent"; readonly unit: string }
   /** Render `snapshot` and send it; report `post.succeeded` / `post.failed` / `post.outcome-unknown`. Attempt ≥ 2 is a retry: back off first. */
   | {
       readonly type: "post";
-      readonly scope: string;
+      readonly unit: string;
       readonly state: PostableState;
       readonly attempt: number;
       readonly snapshot: Snapshot;
     }
-  /** Write the posted marker for `scope` (D10). */
-  | { readonly type: "mark-posted"; readonly scope: string; readonly at: EpochMs }
+  /** Write the posted marker for `unit` (D10). */
+  | { readonly type: "mark-posted"; readonly unit: string; readonly at: EpochMs }
   /** Write the returned state (`state.json`) atomically; `runUrls` is the URL list to keep (R30). */
   | { readonly type: "persist"; readonly reason: string; readonly runUrls: readonly string[] }
   /** Stop the hung runner of `build` cleanly (R1), then report `runner.terminated`. */
   | { readonly type: "terminate-runner"; readonly build: string; readonly reason: string }
-  /** One D8 log line. `scope` is `null` for run-level lines. */
+  /** One D8 log line. `unit` is `null` for run-level lines. */
   | {
       readonly type: "log";
       readonly level: "debug" | "info" | "warn" | "error";
       readonly message: string;
       readonly build: string;
-      readonly scope: string | null;
+      readonly unit: string | null;
       readonly reason: LogReason;
     }
-  /** Every scope is settled: exit (W1). `needsReview` when a scope is HUNG/UNKNOWN or its post failed or is uncertain (D9). */
+  /** Every unit is settled: exit (W1). `needsReview` when a unit is HUNG/UNKNOWN or its post failed or is uncertain (D9). */
   | {
       readonly type: "exit";
       readonly state: RunState;
       readonly needsReview: boolean;
-      readonly scopes: readonly ScopeOutcome[];
+      readonly units: readonly UnitOutcome[];
     };
 
 /** The result of one decision. */
@@ -246,7 +246,7 @@ export interface MachinePolicy {
   readonly allowRunnerTermination: boolean;
   /** R1: how long the runner may linger after results are final before it is stopped. */
   readonly runnerExitGraceMs: number;
-  /** Upper bound on `post` attempts per scope (first attempt included). */
+  /** Upper bound on `post` attempts per unit (first attempt included). */
   readonly maxPostAttempts: number;
   /** Re-post after `post.outcome-unknown` (at-least-once, a duplicate possible) instead of leaving it for review (at-most-once, D6). */
   readonly retryUnknownOutcome: boolean;
@@ -270,13 +270,13 @@ export const DEFAULT_MACHINE_POLICY: MachinePolicy = {
 /**
  * The state of a freshly started watcher for `build`. `categorized` is explicit (the watcher start
  * helper's `--categorize`, W8 `ATVM_WATCHER_CATEGORIZED`); a non-categorized run gets its single run
- * scope now (R28), a categorized run gets batch scopes as snapshots reveal them (W5).
+ * unit now (R28), a categorized run gets batch units as snapshots reveal them (W5).
  */
 export function createMachineState(input: {
   readonly build: string;
   readonly categorized: boolean;
 }): MachineState {
-  const runScope: ScopeRecord = {
+  const runUnit: PostingUnit = {
     id: input.build,
     kind: "run",
     state: "RUNNING",
@@ -299,7 +299,7 @@ export function createMachineState(input: {
     runState: "RUNNING",
     runClosed: false,
     reasons: [],
-    scopes: input.categorized ? [] : [runScope],
+    units: input.categorized ? [] : [runUnit],
     cancelledBatches: [],
     runUrls: [],
     firstSeenAt: null,

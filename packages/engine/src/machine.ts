@@ -4,7 +4,7 @@
  * an event that does not apply is logged and leaves the state as it was.
  *
  * Rules enforced (RULES.md "Watching and posting"), by module under `machine/`: `snapshot.ts` D1
- * completion, D2 states, R28 one scope for a non-categorized run, W5 one post per finished batch, R30
+ * completion, D2 states, R28 one unit for a non-categorized run, W5 one post per finished batch, R30
  * run URL persisted as soon as seen; `transitions.ts` D3 post only COMPLETED/FAILED, D6 absorbing
  * closed states; `cancel.ts` D4/W4 cancellation wins only before the post intent is recorded;
  * `hang.ts` D9 HUNG/UNKNOWN for review, R1 runner hang after upload; `post.ts` D6 at most one post,
@@ -13,7 +13,7 @@
 
 import { match } from "ts-pattern";
 import { onCancel } from "./machine/cancel.ts";
-import { type Ctx, createCtx, type Draft, isScopeSettled, runOpen, syncRunScope } from "./machine/context.ts";
+import { type Ctx, createCtx, type Draft, isUnitSettled, runOpen, syncRunUnit } from "./machine/context.ts";
 import { onRunnerTerminated, onTick } from "./machine/hang.ts";
 import {
   onIntentRecorded,
@@ -25,7 +25,7 @@ import {
 import { onSnapshot } from "./machine/snapshot.ts";
 import type { Decision, Effect, MachineEvent, MachinePolicy, MachineState } from "./machine-types.ts";
 
-export { isClosedState, isPostableState, isScopeSettled } from "./machine/context.ts";
+export { isClosedState, isPostableState, isUnitSettled } from "./machine/context.ts";
 export { RUNNER_STOPPED_NOTE } from "./machine/hang.ts";
 export { postOutcomeEvent } from "./machine/post.ts";
 export * from "./machine-evidence.ts";
@@ -54,7 +54,7 @@ export function decide(state: MachineState, event: MachineEvent, policy: Machine
     const message = `${DECIDE_FAILED_MESSAGE} (${detail})`;
     return {
       state,
-      effects: [{ type: "log", level: "error", message, build, scope: null, reason: "ignored" }],
+      effects: [{ type: "log", level: "error", message, build, unit: null, reason: "ignored" }],
     };
   }
 }
@@ -72,7 +72,7 @@ function decideUnsafe(state: MachineState, event: MachineEvent, policy: MachineP
   }
 
   dispatch(ctx, event);
-  syncRunScope(s);
+  syncRunUnit(s);
   maybeExit(ctx);
 
   const next = s as MachineState;
@@ -96,10 +96,10 @@ function dispatch(ctx: Ctx, event: MachineEvent): void {
     .with({ type: "watcher.started" }, (e) => onWatcherStarted(ctx, e.mono))
     .with({ type: "snapshot.observed" }, (e) => onSnapshot(ctx, e.snapshot, e.mono, e.progressExtra))
     .with({ type: "cancel.requested" }, (e) => onCancel(ctx, e.batch, e.reason))
-    .with({ type: "post.intent-recorded" }, (e) => onIntentRecorded(ctx, e.scope))
-    .with({ type: "post.succeeded" }, (e) => onPostSucceeded(ctx, e.scope))
-    .with({ type: "post.failed" }, (e) => onPostFailed(ctx, e.scope, e.retryable, e.detail))
-    .with({ type: "post.outcome-unknown" }, (e) => onOutcomeUnknown(ctx, e.scope, e.detail))
+    .with({ type: "post.intent-recorded" }, (e) => onIntentRecorded(ctx, e.unit))
+    .with({ type: "post.succeeded" }, (e) => onPostSucceeded(ctx, e.unit))
+    .with({ type: "post.failed" }, (e) => onPostFailed(ctx, e.unit, e.retryable, e.detail))
+    .with({ type: "post.outcome-unknown" }, (e) => onOutcomeUnknown(ctx, e.unit, e.detail))
     .with({ type: "tick" }, (e) => onTick(ctx, e.mono))
     .with({ type: "runner.terminated" }, (e) => onRunnerTerminated(ctx, e.ok, e.detail))
     .exhaustive((unexpected) => {
@@ -119,7 +119,7 @@ function onWatcherStarted(ctx: Ctx, mono: number): void {
   if (s.unknownSinceMono !== null) s.unknownSinceMono = mono;
   if (s.r1.phase === "detected" || s.r1.phase === "terminating")
     s.r1 = { ...s.r1, phase: "detected", sinceMono: mono };
-  for (const scope of s.scopes) scope.noted = false;
+  for (const unit of s.units) unit.noted = false;
   resumePosts(ctx);
 }
 
@@ -127,32 +127,32 @@ function exitEffect(s: MachineState): Effect {
   const review =
     s.runState === "HUNG" ||
     s.runState === "UNKNOWN" ||
-    s.scopes.some(
-      (scope) =>
-        scope.state === "HUNG" ||
-        scope.state === "UNKNOWN" ||
-        scope.post === "outcome-unknown" ||
-        scope.post === "rejected",
+    s.units.some(
+      (unit) =>
+        unit.state === "HUNG" ||
+        unit.state === "UNKNOWN" ||
+        unit.post === "outcome-unknown" ||
+        unit.post === "rejected",
     );
   return {
     type: "exit",
     state: s.runState,
     needsReview: review,
-    scopes: s.scopes.map((scope) => ({ id: scope.id, state: scope.state, post: scope.post })),
+    units: s.units.map((unit) => ({ id: unit.id, state: unit.state, post: unit.post })),
   };
 }
 
-/** Exits (W1) once the run is closed and every scope is settled. */
+/** Exits (W1) once the run is closed and every unit is settled. */
 function maybeExit(ctx: Ctx): void {
   const s = ctx.s;
-  if (s.phase !== "watching" || runOpen(s) || !s.scopes.every(isScopeSettled)) return;
+  if (s.phase !== "watching" || runOpen(s) || !s.units.every(isUnitSettled)) return;
   if (s.categorized && !s.runClosed) return;
   s.phase = "exited";
   s.closedAt ??= ctx.at;
   ctx.persistReasons.push("closed");
-  const scopes = s.scopes.map((scope) => `${scope.id} ${scope.state} (post ${scope.post})`).join("; ");
-  const posted = s.scopes.filter((scope) => scope.post === "posted").length;
-  const message = `build ${s.build} closed as ${s.runState}; ${posted} post(s); ${scopes || "no scopes"}`;
+  const units = s.units.map((unit) => `${unit.id} ${unit.state} (post ${unit.post})`).join("; ");
+  const posted = s.units.filter((unit) => unit.post === "posted").length;
+  const message = `build ${s.build} closed as ${s.runState}; ${posted} post(s); ${units || "no units"}`;
   ctx.log({ level: "info", reason: "closed", message });
   ctx.exit = exitEffect(s as MachineState);
 }

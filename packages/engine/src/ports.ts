@@ -147,12 +147,12 @@ export type StateLockResult =
 export interface Notification {
   /** Markdown text, at most 16,383 characters (Mattermost's post limit). */
   readonly text: string;
-  /** Identity of the posted scope (build or batch) for logs and the props marker. */
-  readonly scopeId: string;
+  /** Identity of the posted unit (the run or a batch) for logs and the props marker. */
+  readonly unitId: string;
   /**
-   * The durable notification id from the post intent (reliability: one id per scope, the same on every
+   * The durable notification id from the post intent (reliability: one id per posting unit, the same on every
    * re-post), carried in the message footer and the props marker so a duplicate can be recognised.
-   * When absent the adapter derives one from `scopeId` and `text`.
+   * When absent the adapter derives one from `unitId` and `text`.
    */
   readonly notificationId?: string;
 }

@@ -17,7 +17,7 @@ import {
   type MachineEvent,
   type MachinePolicy,
   type MachineState,
-  type ScopeRecord,
+  type PostingUnit,
 } from "../src/machine.ts";
 import { expectNoCatchAll } from "./helpers/checked.ts";
 
@@ -67,8 +67,8 @@ const hit = (path: string): void => {
   seenPaths.set(path, (seenPaths.get(path) ?? 0) + 1);
 };
 
-const find = (state: MachineState, id: string): ScopeRecord | undefined =>
-  state.scopes.find((s) => s.id === id);
+const find = (state: MachineState, id: string): PostingUnit | undefined =>
+  state.units.find((s) => s.id === id);
 const bump = (map: Map<string, number>, key: string): void => {
   map.set(key, (map.get(key) ?? 0) + 1);
 };
@@ -90,13 +90,13 @@ function step(m: Model, event: MachineEvent): void {
   }
 
   if (event.type === "watcher.started") {
-    for (const scope of prev.scopes) if (scope.post === "intent-recorded") m.unknownAnswered.add(scope.id);
+    for (const unit of prev.units) if (unit.post === "intent-recorded") m.unknownAnswered.add(unit.id);
   }
-  if (event.type === "post.outcome-unknown" && find(prev, event.scope)?.post === "intent-recorded") {
-    m.unknownAnswered.add(event.scope);
+  if (event.type === "post.outcome-unknown" && find(prev, event.unit)?.post === "intent-recorded") {
+    m.unknownAnswered.add(event.unit);
   }
-  if (event.type === "post.failed" && find(prev, event.scope)?.post === "intent-recorded")
-    bump(m.rejected, event.scope);
+  if (event.type === "post.failed" && find(prev, event.unit)?.post === "intent-recorded")
+    bump(m.rejected, event.unit);
 
   checkEffects(m, prev, event, effects);
   checkScopes(m, prev, effects);
@@ -114,38 +114,38 @@ function checkEffects(m: Model, prev: MachineState, event: MachineEvent, effects
     switch (effect.type) {
       case "post": {
         // D3: only COMPLETED/FAILED; D10 intent first; W4 never after a winning cancel
-        expect(isPostable(find(state, effect.scope)?.state ?? "RUNNING")).toBe(true);
-        const before = find(prev, effect.scope)?.post;
+        expect(isPostable(find(state, effect.unit)?.state ?? "RUNNING")).toBe(true);
+        const before = find(prev, effect.unit)?.post;
         expect(
           before === "intent-recorded" ||
             (before === "intent-requested" && event.type === "post.intent-recorded"),
         ).toBe(true);
-        expect(m.cancelledBeforeIntent.has(effect.scope)).toBe(false);
-        // R28 / W5: the run's own scope, or a batch seen FINISHED; never a parent aggregate
+        expect(m.cancelledBeforeIntent.has(effect.unit)).toBe(false);
+        // R28 / W5: the run's own unit, or a batch seen FINISHED; never a parent aggregate
         if (m.categorized) {
-          expect(effect.scope).not.toBe(BUILD);
-          expect(m.finishedSeen.has(effect.scope)).toBe(true);
+          expect(effect.unit).not.toBe(BUILD);
+          expect(m.finishedSeen.has(effect.unit)).toBe(true);
         } else {
-          expect(effect.scope).toBe(BUILD);
+          expect(effect.unit).toBe(BUILD);
         }
         expect(persist).toBeGreaterThanOrEqual(0);
         expect(persist).toBeLessThan(types.indexOf("post"));
-        bump(m.sent, effect.scope);
-        m.inflight.push(effect.scope);
+        bump(m.sent, effect.unit);
+        m.inflight.push(effect.unit);
         break;
       }
       case "record-post-intent":
-        expect(isPostable(find(state, effect.scope)?.state ?? "RUNNING")).toBe(true);
+        expect(isPostable(find(state, effect.unit)?.state ?? "RUNNING")).toBe(true);
         expect(m.runCancelled).toBe(false);
-        if (!m.pendingIntents.includes(effect.scope)) m.pendingIntents.push(effect.scope);
+        if (!m.pendingIntents.includes(effect.unit)) m.pendingIntents.push(effect.unit);
         break;
       case "discard-post-intent":
-        m.pendingIntents = m.pendingIntents.filter((s) => s !== effect.scope);
+        m.pendingIntents = m.pendingIntents.filter((s) => s !== effect.unit);
         break;
       case "mark-posted":
-        // D10: only on the notifier's ok for that scope
-        expect(event.type === "post.succeeded" && event.scope === effect.scope).toBe(true);
-        expect(find(state, effect.scope)?.post).toBe("posted");
+        // D10: only on the notifier's ok for that unit
+        expect(event.type === "post.succeeded" && event.unit === effect.unit).toBe(true);
+        expect(find(state, effect.unit)?.post).toBe("posted");
         break;
       case "terminate-runner":
         // R1: only with permission, after the URL/results were persisted
@@ -158,7 +158,7 @@ function checkEffects(m: Model, prev: MachineState, event: MachineEvent, effects
         m.exits += 1;
         expect(state.phase).toBe("exited");
         expect(
-          state.scopes.every((s) =>
+          state.units.every((s) =>
             isClosed(s.state)
               ? s.post === "none"
               : isPostable(s.state) && ["posted", "outcome-unknown", "rejected"].includes(s.post),
@@ -179,8 +179,8 @@ function checkEffects(m: Model, prev: MachineState, event: MachineEvent, effects
 function checkScopes(m: Model, prev: MachineState, effects: readonly Effect[]): void {
   const state = m.state;
   const suppressed = (id: string): boolean =>
-    effects.some((e) => e.type === "log" && e.reason === "post-suppressed" && e.scope === id);
-  for (const p of prev.scopes) {
+    effects.some((e) => e.type === "log" && e.reason === "post-suppressed" && e.unit === id);
+  for (const p of prev.units) {
     const n = find(state, p.id);
     expect(n).toBeDefined();
     if (n === undefined) continue;
@@ -194,11 +194,11 @@ function checkScopes(m: Model, prev: MachineState, effects: readonly Effect[]): 
     // D8: every suppression is logged
     if (!isClosed(p.state) && isClosed(n.state)) expect(suppressed(p.id)).toBe(true);
   }
-  for (const n of state.scopes) {
+  for (const n of state.units) {
     if (find(prev, n.id) === undefined && isClosed(n.state)) expect(suppressed(n.id)).toBe(true);
   }
-  if (!m.categorized) expect(state.scopes.map((s) => s.id)).toEqual([BUILD]);
-  // D6: at most one possibly-delivered post per scope, unless an unknown outcome was retried on purpose
+  if (!m.categorized) expect(state.units.map((s) => s.id)).toEqual([BUILD]);
+  // D6: at most one possibly-delivered post per unit, unless an unknown outcome was retried on purpose
   for (const [id, sent] of m.sent) {
     const delivered = sent - (m.rejected.get(id) ?? 0);
     if (!(m.policy.retryUnknownOutcome && m.unknownAnswered.has(id)))
@@ -211,7 +211,7 @@ function checkSnapshotOracle(m: Model, prev: MachineState, snap: Snapshot): void
   const state = m.state;
   if (m.categorized) {
     for (const b of snap.batches) if (b.state === "FINISHED") m.finishedSeen.add(b.id);
-    for (const n of state.scopes) {
+    for (const n of state.units) {
       const p = find(prev, n.id);
       if (isPostable(n.state) && (p === undefined || p.state === "RUNNING")) {
         // W5: a batch is posted only when FINISHED, with its own verdict
@@ -251,7 +251,7 @@ function checkCancelOracle(m: Model, prev: MachineState, batch: string | undefin
   const state = m.state;
   const whole = !m.categorized || batch === undefined;
   if (whole) m.runCancelled = true;
-  const targets = whole ? prev.scopes : prev.scopes.filter((s) => s.id === batch);
+  const targets = whole ? prev.units : prev.units.filter((s) => s.id === batch);
   if (m.categorized && batch !== undefined && targets.length === 0) m.cancelledBeforeIntent.add(batch);
   for (const p of targets) {
     const n = find(state, p.id);
@@ -275,30 +275,30 @@ function checkCancelOracle(m: Model, prev: MachineState, batch: string | undefin
 /** The shell finishes its work: acknowledges every intent and answers every post ok; then liveness holds. */
 function drainAndCheck(m: Model): void {
   for (let guard = 0; guard < 200; guard++) {
-    const scope = m.pendingIntents.shift();
-    if (scope !== undefined) {
-      step(m, { type: "post.intent-recorded", at: m.at, scope });
+    const unit = m.pendingIntents.shift();
+    if (unit !== undefined) {
+      step(m, { type: "post.intent-recorded", at: m.at, unit });
       continue;
     }
     const posted = m.inflight.shift();
     if (posted !== undefined) {
-      step(m, { type: "post.succeeded", at: m.at, scope: posted });
+      step(m, { type: "post.succeeded", at: m.at, unit: posted });
       continue;
     }
     break;
   }
-  for (const scope of m.state.scopes) {
-    // D10: every COMPLETED/FAILED scope is posted once the notifier succeeds (unless left for review)
-    if (isPostable(scope.state) && scope.post !== "outcome-unknown" && scope.post !== "rejected") {
-      expect(scope.post).toBe("posted");
+  for (const unit of m.state.units) {
+    // D10: every COMPLETED/FAILED unit is posted once the notifier succeeds (unless left for review)
+    if (isPostable(unit.state) && unit.post !== "outcome-unknown" && unit.post !== "rejected") {
+      expect(unit.post).toBe("posted");
       hit(m.categorized ? "batch-posted" : "run-posted");
     }
-    if (m.cancelledBeforeIntent.has(scope.id)) expect(scope.post === "posted").toBe(false);
+    if (m.cancelledBeforeIntent.has(unit.id)) expect(unit.post === "posted").toBe(false);
   }
   for (const id of m.cancelledAfterIntent) {
     expect(["posted", "outcome-unknown", "rejected"]).toContain(find(m.state, id)?.post);
   }
-  if (!m.categorized && m.state.scopes[0]?.state !== "RUNNING") expect(m.state.phase).toBe("exited");
+  if (!m.categorized && m.state.units[0]?.state !== "RUNNING") expect(m.state.phase).toBe("exited");
 }
 
 type Cmd = fc.Command<Model, Model>;
@@ -319,7 +319,7 @@ function commands(categorized: boolean): fc.Arbitrary<Cmd> {
   const snapshot = categorized
     ? arbCategorizedSnapshot({ build: BUILD, progress })
     : arbRunSnapshot({ build: BUILD, progress, hostStatus });
-  const scopes = categorized ? sampleBatchIds(BUILD) : [BUILD];
+  const units = categorized ? sampleBatchIds(BUILD) : [BUILD];
   const advance = (m: Model, dt: number): void => {
     m.mono += dt;
     m.at += dt;
@@ -354,7 +354,7 @@ function commands(categorized: boolean): fc.Arbitrary<Cmd> {
     ),
     weighted(
       2,
-      fc.option(fc.constantFrom(...scopes), { nil: undefined }).map((batch) =>
+      fc.option(fc.constantFrom(...units), { nil: undefined }).map((batch) =>
         cmd(
           `cancel(${batch ?? "run"})`,
           () => true,
@@ -377,15 +377,15 @@ function commands(categorized: boolean): fc.Arbitrary<Cmd> {
           (m) => m.pendingIntents.length > 0,
           (m) => {
             // the intent is written and its acknowledgement already queued when the cancel is processed
-            const scope = m.pendingIntents.shift();
-            if (scope === undefined) return;
+            const unit = m.pendingIntents.shift();
+            if (unit === undefined) return;
             step(
               m,
               m.categorized
-                ? { type: "cancel.requested", at: m.at, batch: scope }
+                ? { type: "cancel.requested", at: m.at, batch: unit }
                 : { type: "cancel.requested", at: m.at },
             );
-            step(m, { type: "post.intent-recorded", at: m.at, scope });
+            step(m, { type: "post.intent-recorded", at: m.at, unit });
           },
         ),
       ),
@@ -397,12 +397,12 @@ function commands(categorized: boolean): fc.Arbitrary<Cmd> {
           "cancel-in-flight",
           (m) => m.inflight.length > 0,
           (m) => {
-            const scope = m.inflight[0];
-            if (scope === undefined) return;
+            const unit = m.inflight[0];
+            if (unit === undefined) return;
             step(
               m,
               m.categorized
-                ? { type: "cancel.requested", at: m.at, batch: scope }
+                ? { type: "cancel.requested", at: m.at, batch: unit }
                 : { type: "cancel.requested", at: m.at },
             );
           },
@@ -416,8 +416,8 @@ function commands(categorized: boolean): fc.Arbitrary<Cmd> {
           "intent-recorded",
           (m) => m.pendingIntents.length > 0,
           (m) => {
-            const scope = m.pendingIntents.shift();
-            if (scope !== undefined) step(m, { type: "post.intent-recorded", at: m.at, scope });
+            const unit = m.pendingIntents.shift();
+            if (unit !== undefined) step(m, { type: "post.intent-recorded", at: m.at, unit });
           },
         ),
       ),
@@ -429,18 +429,18 @@ function commands(categorized: boolean): fc.Arbitrary<Cmd> {
           `answer(${kind})`,
           (m) => m.inflight.length > 0,
           (m) => {
-            const scope = m.inflight.shift();
-            if (scope === undefined) return;
+            const unit = m.inflight.shift();
+            if (unit === undefined) return;
             const at = m.at;
             const event: MachineEvent =
               kind === "ok"
-                ? { type: "post.succeeded", at, scope }
+                ? { type: "post.succeeded", at, unit }
                 : kind === "unknown"
-                  ? { type: "post.outcome-unknown", at, scope, detail: "timeout" }
+                  ? { type: "post.outcome-unknown", at, unit, detail: "timeout" }
                   : {
                       type: "post.failed",
                       at,
-                      scope,
+                      unit,
                       retryable: kind === "retryable",
                       detail: "HTTP 5xx/4xx",
                     };
@@ -480,7 +480,7 @@ function commands(categorized: boolean): fc.Arbitrary<Cmd> {
     ),
     weighted(
       1,
-      arbMachineEvent({ build: BUILD, scopes, categorized }).map((noise) =>
+      arbMachineEvent({ build: BUILD, units, categorized }).map((noise) =>
         cmd(
           `noise(${noise.type})`,
           () => true,
@@ -578,7 +578,7 @@ describe("run-state machine, model-based", () => {
       fc.property(
         fc.boolean(),
         fc.array(
-          arbMachineEvent({ build: BUILD, scopes: [BUILD, ...sampleBatchIds(BUILD)], categorized: true }),
+          arbMachineEvent({ build: BUILD, units: [BUILD, ...sampleBatchIds(BUILD)], categorized: true }),
           {
             maxLength: 30,
           },

@@ -30,8 +30,8 @@ const seen = (snapshot: Snapshot, mono: number, extra?: string): MachineEvent =>
     ? { type: "snapshot.observed", at: T0 + mono, mono, snapshot }
     : { type: "snapshot.observed", at: T0 + mono, mono, snapshot, progressExtra: extra };
 const tick = (mono: number): MachineEvent => ({ type: "tick", at: T0 + mono, mono });
-const intent = (scope = BUILD): MachineEvent => ({ type: "post.intent-recorded", at: T0, scope });
-const ok = (scope = BUILD): MachineEvent => ({ type: "post.succeeded", at: T0, scope });
+const intent = (unit = BUILD): MachineEvent => ({ type: "post.intent-recorded", at: T0, unit });
+const ok = (unit = BUILD): MachineEvent => ({ type: "post.succeeded", at: T0, unit });
 const cancel = (batch?: string): MachineEvent =>
   batch === undefined ? { type: "cancel.requested", at: T0 } : { type: "cancel.requested", at: T0, batch };
 
@@ -47,7 +47,7 @@ const doneFailed = buildSnapshot({
 
 const logs = (effects: readonly Effect[]) => effectsOf(effects, "log");
 const reasons = (effects: readonly Effect[]) => logs(effects).map((l) => l.reason);
-const postedScopes = (effects: readonly Effect[]) => effectsOf(effects, "post").map((p) => p.scope);
+const postedScopes = (effects: readonly Effect[]) => effectsOf(effects, "post").map((p) => p.unit);
 
 /** Completes the intent-then-commit handshake for every requested intent and answers each post ok. */
 function settle(
@@ -60,8 +60,8 @@ function settle(
   const feed = (effects: readonly Effect[]): void => {
     all.push(...effects);
     for (const e of effects) {
-      if (e.type === "record-post-intent") queue.push(intent(e.scope));
-      if (e.type === "post") queue.push(ok(e.scope));
+      if (e.type === "record-post-intent") queue.push(intent(e.unit));
+      if (e.type === "post") queue.push(ok(e.unit));
     }
   };
   for (let guard = 0; guard < 50; guard++) {
@@ -74,8 +74,8 @@ function settle(
       feed(d.effects);
     }
     if (guard === 0) {
-      for (const scope of current.scopes) {
-        if (scope.post === "intent-requested") queue.push(intent(scope.id));
+      for (const unit of current.units) {
+        if (unit.post === "intent-requested") queue.push(intent(unit.id));
       }
     }
   }
@@ -99,21 +99,21 @@ describe("run completion and posting (non-categorized)", () => {
 
   it("D1 D3 D10 a finished COMPLETED run records an intent, posts once, and is marked posted only on ok", () => {
     const a = replay(fresh(), [seen(running, 0), seen(done, MIN)], POLICY);
-    expect(effectsOf(a.effects, "record-post-intent").map((e) => [e.scope, e.state])).toEqual([
+    expect(effectsOf(a.effects, "record-post-intent").map((e) => [e.unit, e.state])).toEqual([
       [BUILD, "COMPLETED"],
     ]);
     expect(effectsOf(a.effects, "post")).toEqual([]);
     const b = replay(a.state, [intent()], POLICY);
-    expect(effectsOf(b.effects, "post").map((e) => [e.scope, e.attempt])).toEqual([[BUILD, 1]]);
+    expect(effectsOf(b.effects, "post").map((e) => [e.unit, e.attempt])).toEqual([[BUILD, 1]]);
     expect(effectsOf(b.effects, "mark-posted")).toEqual([]);
     const c = replay(b.state, [ok()], POLICY);
-    expect(effectsOf(c.effects, "mark-posted").map((e) => e.scope)).toEqual([BUILD]);
+    expect(effectsOf(c.effects, "mark-posted").map((e) => e.unit)).toEqual([BUILD]);
     expect(effectsOf(c.effects, "exit")).toEqual([
       {
         type: "exit",
         state: "COMPLETED",
         needsReview: false,
-        scopes: [{ id: BUILD, state: "COMPLETED", post: "posted" }],
+        units: [{ id: BUILD, state: "COMPLETED", post: "posted" }],
       },
     ]);
   });
@@ -129,7 +129,7 @@ describe("run completion and posting (non-categorized)", () => {
   it("R28 D6 exactly one post for a non-categorized run, even with a batch in the snapshot and repeated snapshots", () => {
     const withBatch = { ...done, batches: [batchEntry(`${BUILD}-redhat`, ["atvm41-redhat9.7"], "FINISHED")] };
     const a = replay(fresh(), [seen(running, 0), seen(withBatch, MIN), seen(withBatch, 2 * MIN)], POLICY);
-    expect(a.state.scopes.map((s) => s.id)).toEqual([BUILD]);
+    expect(a.state.units.map((s) => s.id)).toEqual([BUILD]);
     expect(effectsOf(a.effects, "record-post-intent")).toHaveLength(1);
     const b = replay(a.state, [intent(), intent(), ok(), ok()], POLICY);
     expect(postedScopes(b.effects)).toEqual([BUILD]);
@@ -187,14 +187,14 @@ describe("post results (D10, reliability.md §2)", () => {
     const failed: MachineEvent = {
       type: "post.failed",
       at: T0,
-      scope: BUILD,
+      unit: BUILD,
       retryable: true,
       detail: "HTTP 503",
     };
     const policy = { ...POLICY, maxPostAttempts: 3 };
     const r = replay(inFlight(), [failed, failed, failed, failed], policy);
     expect(effectsOf(r.effects, "post").map((p) => p.attempt)).toEqual([2, 3]);
-    expect(r.state.scopes[0]?.post).toBe("rejected");
+    expect(r.state.units[0]?.post).toBe("rejected");
     expect(effectsOf(r.effects, "mark-posted")).toEqual([]);
     expect(effectsOf(r.effects, "exit")[0]?.needsReview).toBe(true);
   });
@@ -206,37 +206,37 @@ describe("post results (D10, reliability.md §2)", () => {
       POLICY,
     );
     expect(effectsOf(r.effects, "post")).toEqual([]);
-    expect(r.state.scopes[0]?.post).toBe("rejected");
+    expect(r.state.units[0]?.post).toBe("rejected");
     expect(logs(r.effects).some((l) => l.level === "error" && l.message.includes("HTTP 400"))).toBe(true);
   });
 
   it("D6 D10 an unknown outcome is not re-posted by default (at-most-once) and is left for review", () => {
-    const unknown: MachineEvent = { type: "post.outcome-unknown", at: T0, scope: BUILD, detail: "timeout" };
+    const unknown: MachineEvent = { type: "post.outcome-unknown", at: T0, unit: BUILD, detail: "timeout" };
     const r = replay(inFlight(), [unknown], POLICY);
     expect(effectsOf(r.effects, "post")).toEqual([]);
-    expect(r.state.scopes[0]?.post).toBe("outcome-unknown");
+    expect(r.state.units[0]?.post).toBe("outcome-unknown");
     expect(reasons(r.effects)).toContain("duplicate-prevented");
     expect(effectsOf(r.effects, "exit")[0]).toMatchObject({ needsReview: true, state: "COMPLETED" });
   });
 
   it("D10 with retryUnknownOutcome an unknown outcome re-posts (at-least-once)", () => {
-    const unknown: MachineEvent = { type: "post.outcome-unknown", at: T0, scope: BUILD, detail: "timeout" };
+    const unknown: MachineEvent = { type: "post.outcome-unknown", at: T0, unit: BUILD, detail: "timeout" };
     const r = replay(inFlight(), [unknown, ok()], { ...POLICY, retryUnknownOutcome: true });
     expect(effectsOf(r.effects, "post").map((p) => p.attempt)).toEqual([2]);
     expect(effectsOf(r.effects, "mark-posted")).toHaveLength(1);
   });
 
-  it("D10 a late ok after an unknown outcome (reconciliation) marks the scope posted while the watcher runs", () => {
+  it("D10 a late ok after an unknown outcome (reconciliation) marks the unit posted while the watcher runs", () => {
     const id = `${BUILD}-redhat`;
     const snap = buildSnapshot({
       categorized: true,
       hosts: [hostEntry("atvm41-redhat9.7", "PASS")],
       batches: [batchEntry(id, ["atvm41-redhat9.7"], "FINISHED")],
     });
-    const unknown: MachineEvent = { type: "post.outcome-unknown", at: T0, scope: id, detail: "timeout" };
+    const unknown: MachineEvent = { type: "post.outcome-unknown", at: T0, unit: id, detail: "timeout" };
     const r = replay(fresh(true), [seen(snap, 0), intent(id), unknown, ok(id)], POLICY);
     expect(effectsOf(r.effects, "post")).toHaveLength(1);
-    expect(effectsOf(r.effects, "mark-posted").map((e) => e.scope)).toEqual([id]);
+    expect(effectsOf(r.effects, "mark-posted").map((e) => e.unit)).toEqual([id]);
   });
 
   it("D10 maps notifier outcomes: 429/503/network retryable; 400/404/501 permanent; unknown stays unknown", () => {
@@ -258,10 +258,10 @@ describe("post results (D10, reliability.md §2)", () => {
     const started: MachineEvent = { type: "watcher.started", at: T0, mono: 0 };
     const r = replay(inFlight(), [started], POLICY);
     expect(effectsOf(r.effects, "post")).toEqual([]);
-    expect(r.state.scopes[0]?.post).toBe("outcome-unknown");
+    expect(r.state.units[0]?.post).toBe("outcome-unknown");
     const pending = replay(fresh(), [seen(done, 0)], POLICY).state;
     const again = replay(pending, [started], POLICY);
-    expect(effectsOf(again.effects, "record-post-intent").map((e) => e.scope)).toEqual([BUILD]);
+    expect(effectsOf(again.effects, "record-post-intent").map((e) => e.unit)).toEqual([BUILD]);
   });
 
   it("W1 a restarted watcher of a closed run exits again at once", () => {
@@ -286,7 +286,7 @@ describe("cancellation (D4/W4)", () => {
         type: "exit",
         state: "CANCELLED",
         needsReview: false,
-        scopes: [{ id: BUILD, state: "CANCELLED", post: "none" }],
+        units: [{ id: BUILD, state: "CANCELLED", post: "none" }],
       },
     ]);
   });
@@ -295,7 +295,7 @@ describe("cancellation (D4/W4)", () => {
     const r = replay(fresh(), [seen(done, 0), cancel(), intent()], POLICY);
     expect(r.state.runState).toBe("CANCELLED");
     expect(effectsOf(r.effects, "post")).toEqual([]);
-    expect(effectsOf(r.effects, "discard-post-intent").map((e) => e.scope)).toContain(BUILD);
+    expect(effectsOf(r.effects, "discard-post-intent").map((e) => e.unit)).toContain(BUILD);
   });
 
   it("W4 a cancel after the intent is recorded does not stop the post", () => {
@@ -317,11 +317,11 @@ describe("cancellation (D4/W4)", () => {
       ],
     });
     const a = replay(fresh(true), [cancel(ubuntu), seen(snap, 0)], POLICY);
-    expect(a.state.scopes.map((s) => [s.id, s.state])).toEqual([
+    expect(a.state.units.map((s) => [s.id, s.state])).toEqual([
       [redhat, "COMPLETED"],
       [ubuntu, "CANCELLED"],
     ]);
-    expect(effectsOf(a.effects, "record-post-intent").map((e) => e.scope)).toEqual([redhat]);
+    expect(effectsOf(a.effects, "record-post-intent").map((e) => e.unit)).toEqual([redhat]);
   });
 });
 
@@ -380,7 +380,7 @@ describe("categorized runs (W5)", () => {
         type: "exit",
         state: "FAILED",
         needsReview: false,
-        scopes: [
+        units: [
           { id: redhat, state: "FAILED", post: "posted" },
           { id: ubuntu, state: "COMPLETED", post: "posted" },
         ],
@@ -398,7 +398,7 @@ describe("categorized runs (W5)", () => {
   it("W4 D4 cancelling a categorized run closes open batches CANCELLED without posts and exits", () => {
     const a = settle(replay(fresh(true), [seen(cat([b1done, b2run]), 0)], POLICY).state);
     const b = replay(a.state, [cancel(), seen(cat([b1done, b2done]), MIN)], POLICY);
-    expect(b.state.scopes.map((s) => [s.id, s.state, s.post])).toEqual([
+    expect(b.state.units.map((s) => [s.id, s.state, s.post])).toEqual([
       [redhat, "FAILED", "posted"],
       [ubuntu, "CANCELLED", "none"],
     ]);
@@ -414,14 +414,14 @@ describe("categorized runs (W5)", () => {
       POLICY,
     );
     expect(effectsOf(b.effects, "record-post-intent")).toEqual([]);
-    const suppressed = logs(b.effects).filter((l) => l.reason === "post-suppressed" && l.scope === ubuntu);
+    const suppressed = logs(b.effects).filter((l) => l.reason === "post-suppressed" && l.unit === ubuntu);
     expect(suppressed).toHaveLength(1);
   });
 
   it("D3 a categorized run stopped mid-batch closes that batch TERMINATED, unposted", () => {
     const stopped = cat([b1done, b2run], { progress: "stopped", state: "TERMINATED", activity: activity() });
     const r = settle(replay(fresh(true), [seen(stopped, 0)], POLICY).state);
-    expect(r.state.scopes.map((s) => [s.id, s.state])).toEqual([
+    expect(r.state.units.map((s) => [s.id, s.state])).toEqual([
       [redhat, "FAILED"],
       [ubuntu, "TERMINATED"],
     ]);
@@ -556,7 +556,7 @@ describe("runner hang after upload (R1)", () => {
       POLICY,
     );
     expect(a.state.runState).toBe("COMPLETED");
-    expect(a.state.scopes[0]?.message?.notes).toContain(RUNNER_STOPPED_NOTE);
+    expect(a.state.units[0]?.message?.notes).toContain(RUNNER_STOPPED_NOTE);
   });
 
   it("R1 D9 without permission the runner is never terminated and the run closes HUNG after the window", () => {

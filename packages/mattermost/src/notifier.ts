@@ -172,7 +172,7 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): No
     };
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       const result = await attemptOnce(body);
-      const head = `mattermost attempt ${attempt}/${maxAttempts} for ${message.scopeId}`;
+      const head = `mattermost attempt ${attempt}/${maxAttempts} for ${message.unitId}`;
       let retryAfterMs: number | null = null;
       if (result.type === "http") {
         const cls = classifyStatus(result.status);

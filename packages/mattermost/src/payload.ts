@@ -20,8 +20,8 @@ export interface WebhookPayload {
   readonly channel?: string;
   readonly username?: string;
   readonly icon_url?: string;
-  /** `atvm_notification_id` and `atvm_scope`; readable back through the REST API only. */
-  readonly props: { readonly atvm_notification_id: string; readonly atvm_scope: string };
+  /** `atvm_notification_id` and `atvm_unit`; readable back through the REST API only. */
+  readonly props: { readonly atvm_notification_id: string; readonly atvm_unit: string };
 }
 
 /** Fields that do not change per message. */
@@ -35,13 +35,13 @@ const ID_CHARS = /[^A-Za-z0-9._:-]/g;
 
 /**
  * The notification id for `message`: its own `notificationId` (characters outside `[A-Za-z0-9._:-]`
- * replaced by `_`, at most 64), or else `atvm-` + the first 20 hex digits of SHA-256(scopeId, NUL, text),
+ * replaced by `_`, at most 64), or else `atvm-` + the first 20 hex digits of SHA-256(unitId, NUL, text),
  * so the same frozen message always gets the same id.
  */
 export function notificationIdOf(message: Notification): string {
   const given = message.notificationId?.replace(ID_CHARS, "_").slice(0, 64);
   if (given !== undefined && given !== "") return given;
-  const digest = createHash("sha256").update(message.scopeId).update("\0").update(message.text).digest("hex");
+  const digest = createHash("sha256").update(message.unitId).update("\0").update(message.text).digest("hex");
   return `atvm-${digest.slice(0, 20)}`;
 }
 
@@ -74,6 +74,6 @@ export function buildPayload(message: Notification, defaults: PayloadDefaults): 
     ...(defaults.channel === undefined ? {} : { channel: defaults.channel }),
     ...(defaults.username === undefined ? {} : { username: defaults.username }),
     ...(defaults.iconUrl === undefined ? {} : { icon_url: defaults.iconUrl }),
-    props: { atvm_notification_id: id, atvm_scope: message.scopeId },
+    props: { atvm_notification_id: id, atvm_unit: message.unitId },
   };
 }

@@ -29,8 +29,8 @@ testNotifierContract("mattermost over the loopback webhook server", async (scena
     notifier,
     received: (): Notification[] =>
       server.requests.map((r) => {
-        const body = r.body as { text?: unknown; props?: { atvm_scope?: unknown } } | null;
-        return { text: String(body?.text ?? ""), scopeId: String(body?.props?.atvm_scope ?? "") };
+        const body = r.body as { text?: unknown; props?: { atvm_unit?: unknown } } | null;
+        return { text: String(body?.text ?? ""), unitId: String(body?.props?.atvm_unit ?? "") };
       }),
     secret: server.key,
   };

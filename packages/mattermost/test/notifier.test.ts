@@ -40,7 +40,7 @@ function notifier(url: string, extra: Partial<MattermostNotifierOptions> = {}) {
   return { n, sleeps, logs };
 }
 
-const message = { text: "#### e2e-0327\nSUMMARY:\n2 PASS", scopeId: "e2e-0327", notificationId: "n-0327-1" };
+const message = { text: "#### e2e-0327\nSUMMARY:\n2 PASS", unitId: "e2e-0327", notificationId: "n-0327-1" };
 
 /** Every string an outcome carries, for leak checks. */
 const strings = (outcome: NotifyOutcome): string => JSON.stringify(outcome);
@@ -71,7 +71,7 @@ describe("mattermost notifier over the loopback webhook server", () => {
       channel: "atvm-runs",
       username: "atvm",
       icon_url: "https://chat.example.com/icon.png",
-      props: { atvm_notification_id: "n-0327-1", atvm_scope: "e2e-0327" },
+      props: { atvm_notification_id: "n-0327-1", atvm_unit: "e2e-0327" },
     });
     expectNoSecret(s, { kind: "ok" }, logs);
   });
@@ -276,7 +276,7 @@ describe("mattermost notifier over the loopback webhook server", () => {
   it("a text that fits is sent unchanged plus the footer; without a notificationId the id is derived, stable", async () => {
     const s = await server("ok", "ok", "ok");
     const { n } = notifier(s.url);
-    const bare = { text: "t", scopeId: "e2e-0327" };
+    const bare = { text: "t", unitId: "e2e-0327" };
     await n.notify(bare);
     await n.notify(bare);
     await n.notify({ ...bare, text: "u" });

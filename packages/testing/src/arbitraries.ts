@@ -172,17 +172,17 @@ export const arbNotifyOutcome: fc.Arbitrary<NotifyOutcome> = fc.oneof(
 );
 
 /**
- * Any machine event for `build` and the given scope ids, with `at`/`mono` in [0, 10 h]; snapshots come
+ * Any machine event for `build` and the given unit ids, with `at`/`mono` in [0, 10 h]; snapshots come
  * from `arbRunSnapshot` or `arbCategorizedSnapshot` by `categorized`. For totality properties: the
  * sequence is not meant to be realistic.
  */
 export function arbMachineEvent(options: {
   readonly build: string;
-  readonly scopes: readonly string[];
+  readonly units: readonly string[];
   readonly categorized: boolean;
 }): fc.Arbitrary<MachineEvent> {
   const time = fc.integer({ min: 0, max: 10 * 60 * 60_000 });
-  const scope = fc.constantFrom(...(options.scopes.length > 0 ? options.scopes : [options.build]));
+  const unit = fc.constantFrom(...(options.units.length > 0 ? options.units : [options.build]));
   const snapshot = options.categorized
     ? arbCategorizedSnapshot({ build: options.build })
     : arbRunSnapshot({ build: options.build });
@@ -190,22 +190,22 @@ export function arbMachineEvent(options: {
     fc.record({ type: fc.constant("watcher.started" as const), at: time, mono: time }),
     fc.record({ type: fc.constant("snapshot.observed" as const), at: time, mono: time, snapshot }),
     fc.record(
-      { type: fc.constant("cancel.requested" as const), at: time, batch: scope },
+      { type: fc.constant("cancel.requested" as const), at: time, batch: unit },
       { requiredKeys: ["type", "at"] },
     ),
-    fc.record({ type: fc.constant("post.intent-recorded" as const), at: time, scope }),
-    fc.record({ type: fc.constant("post.succeeded" as const), at: time, scope }),
+    fc.record({ type: fc.constant("post.intent-recorded" as const), at: time, unit }),
+    fc.record({ type: fc.constant("post.succeeded" as const), at: time, unit }),
     fc.record({
       type: fc.constant("post.failed" as const),
       at: time,
-      scope,
+      unit,
       retryable: fc.boolean(),
       detail: fc.constant("HTTP 503"),
     }),
     fc.record({
       type: fc.constant("post.outcome-unknown" as const),
       at: time,
-      scope,
+      unit,
       detail: fc.constant("timeout"),
     }),
     fc.record({ type: fc.constant("tick" as const), at: time, mono: time }),

@@ -315,7 +315,7 @@ export function testNotifierContract(
   name: string,
   setup: (scenario: NotifierScenario) => Promise<NotifierFixture>,
 ): void {
-  const message: Notification = { text: "#### e2e-0327\nSUMMARY:\n1 PASS", scopeId: "e2e-0327" };
+  const message: Notification = { text: "#### e2e-0327\nSUMMARY:\n1 PASS", unitId: "e2e-0327" };
   const noSecret = (fixture: NotifierFixture, outcome: NotifyOutcome): void => {
     if (fixture.secret !== undefined && outcome.kind !== "ok")
       expect(outcome.detail).not.toContain(fixture.secret);
@@ -328,7 +328,7 @@ export function testNotifierContract(
       const received = await fixture.received();
       expect(received).toHaveLength(1);
       expect(received[0]?.text.startsWith(message.text)).toBe(true);
-      expect(received[0]?.scopeId).toBe(message.scopeId);
+      expect(received[0]?.unitId).toBe(message.unitId);
       if (outcome.kind === "ok" && outcome.attempts !== undefined) expect(outcome.attempts).toBe(1);
     });
     it("D10 reports rejected-400 as rejected with status 400, sent once, not retryable, without throwing", async () => {

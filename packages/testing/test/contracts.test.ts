@@ -72,7 +72,7 @@ describe("memory fakes beyond the contracts", () => {
 
   it("recording notifier: follows the script, then the fallback; posted() keeps only ok answers (D10)", async () => {
     const notifier = createRecordingNotifier([{ kind: "unknown", detail: "reset" }]);
-    const message = { text: "t", scopeId: "e2e" };
+    const message = { text: "t", unitId: "e2e" };
     expect((await notifier.notify(message)).kind).toBe("unknown");
     expect((await notifier.notify(message)).kind).toBe("ok");
     expect(notifier.calls).toHaveLength(2);

@@ -6,12 +6,14 @@
  * <state-dir>/<build>/state.json            MachineState (docs/state-machine.md), written on every change
  * <state-dir>/<build>/run-urls.json         cloud run URLs seen so far (R30)
  * <state-dir>/<build>/cancelled.marker      operator cancel of the whole run (D4/W4)
- * <state-dir>/<build>/intent.json           post intent of the run scope (frozen text + notification id)
- * <state-dir>/<build>/posted.marker         the run scope was posted (D10)
+ * <state-dir>/<build>/intent.json           post intent of the run unit (frozen text + notification id)
+ * <state-dir>/<build>/posted.marker         the run unit was posted (D10)
  * <state-dir>/<build>/subruns/<id>/…        the same four files per batch of a categorized run (W5)
  * <state-dir>/<build>/watch.lock            the D7 lock (a kernel lock; the file itself means nothing)
  * ```
  */
+
+import type { MachineState } from "@atvm-watch/engine";
 
 /** The state file of the whole build. */
 export const STATE_KEY = "state.json";
@@ -22,17 +24,17 @@ export const LOCK_NAME = "watch.lock";
 /** The run-level cancel marker (D4/W4). */
 export const CANCEL_KEY = "cancelled.marker";
 
-/** The key prefix of a scope: `""` for the run scope, `subruns/<id>/` for a batch (W5). */
-export function scopePrefix(kind: "run" | "batch", id: string): string {
+/** The key prefix of a unit: `""` for the run unit, `subruns/<id>/` for a batch (W5). */
+export function unitPrefix(kind: "run" | "batch", id: string): string {
   return kind === "run" ? "" : `subruns/${id}/`;
 }
 
-/** Post-protocol keys of one scope. */
-export function scopeKeys(
+/** Post-protocol keys of one unit. */
+export function unitKeys(
   kind: "run" | "batch",
   id: string,
 ): { readonly intent: string; readonly posted: string; readonly cancelled: string; readonly state: string } {
-  const prefix = scopePrefix(kind, id);
+  const prefix = unitPrefix(kind, id);
   return {
     intent: `${prefix}intent.json`,
     posted: `${prefix}posted.marker`,
@@ -47,7 +49,7 @@ export interface PostIntent {
   /** UUID carried in the post footer so a duplicate can be recognised. */
   readonly notificationId: string;
   readonly build: string;
-  readonly scope: string;
+  readonly unit: string;
   readonly state: "COMPLETED" | "FAILED";
   /** The exact Markdown that is (re-)posted; never recomputed after a restart. */
   readonly text: string;
@@ -58,7 +60,7 @@ export interface PostIntent {
 /** The posted marker (D10). */
 export interface PostedMarker {
   readonly notificationId: string;
-  readonly scope: string;
+  readonly unit: string;
   /** UTC ms when Mattermost answered `ok`. */
   readonly at: number;
 }
@@ -74,4 +76,18 @@ export function parseRecord(text: string | null): Readonly<Record<string, unknow
   } catch {
     return null;
   }
+}
+
+/**
+ * Parses `state.json` text into a `MachineState` of `build`, or `null` when it is empty, not JSON, of
+ * another version or build, or has no unit list (a corrupt file, reliability §6 case 14). Files
+ * written before the posting unit was renamed carry the list as `scopes`: it is read as `units`.
+ */
+export function parseMachineState(text: string | null, build: string): MachineState | null {
+  const record = parseRecord(text);
+  if (record === null || record.version !== 1 || record.build !== build) return null;
+  if (Array.isArray(record.units)) return record as unknown as MachineState;
+  if (!Array.isArray(record.scopes)) return null;
+  const { scopes, ...rest } = record;
+  return { ...rest, units: scopes } as unknown as MachineState;
 }

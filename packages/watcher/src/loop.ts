@@ -4,10 +4,10 @@
  *
  * Delivery (reliability.md §2, D6, D10): the intent (frozen text + notification id) is written with
  * an exclusive create BEFORE the POST; the posted marker is written with an exclusive create after
- * `ok`. A restart resumes `state.json`; the posted marker is authoritative (a scope with one is never
+ * `ok`. A restart resumes `state.json`; the posted marker is authoritative (a unit with one is never
  * posted again); an intent without a posted marker after a lost `state.json` counts as "outcome
  * unknown". Default policy is at-most-once (`retryUnknownOutcome: false`): a crash after the POST
- * and before the state records it gives no duplicate but a scope left for review.
+ * and before the state records it gives no duplicate but a unit left for review.
  */
 import {
   type Clock,
@@ -28,10 +28,11 @@ import {
   LOCK_NAME,
   type PostedMarker,
   type PostIntent,
+  parseMachineState,
   parseRecord,
   RUN_URLS_KEY,
   STATE_KEY,
-  scopeKeys,
+  unitKeys,
 } from "./keys.ts";
 
 /** Named points where `crash` is called (reliability.md §7 crash-point injection). */
@@ -56,7 +57,7 @@ export interface WatcherLogRecord {
   readonly ts: string;
   readonly level: "debug" | "info" | "warn" | "error";
   readonly build: string;
-  readonly scope: string | null;
+  readonly unit: string | null;
   /** The machine's `LogReason`, or `state-io`, `observe-failed`, `duplicate-prevented`, `corrupt-state`, `post-sent`. */
   readonly reason: string;
   readonly message: string;
@@ -78,7 +79,7 @@ export interface WatcherDeps {
   /** Reconstructs the run now (the lead wires `createRunObserver(...).observe`). May reject: logged, retried next poll. */
   readonly observe: () => Promise<Observation>;
   readonly notifier: Notifier;
-  /** Renders the post Markdown of a (scope) snapshot, at most 16,383 chars. */
+  /** Renders the post Markdown of a (unit) snapshot, at most 16,383 chars. */
   readonly render: (snapshot: Snapshot) => string;
   readonly clock: Clock;
   /** Waits `ms` (tests: resolves at once and advances the manual clock). */
@@ -158,7 +159,7 @@ async function watch(deps: WatcherDeps): Promise<WatcherResult> {
   const secrets = deps.secrets ?? [];
   const log = (
     level: WatcherLogRecord["level"],
-    scope: string | null,
+    unit: string | null,
     reason: string,
     message: string,
   ): void => {
@@ -166,7 +167,7 @@ async function watch(deps: WatcherDeps): Promise<WatcherResult> {
       ts: new Date(clock.now()).toISOString(),
       level,
       build,
-      scope,
+      unit,
       reason,
       message: redact(message, secrets),
     });
@@ -187,46 +188,46 @@ async function watch(deps: WatcherDeps): Promise<WatcherResult> {
 
   const loaded = await loadState(deps, log);
   let state = loaded.state;
-  /** Scopes whose intent predates a rebuilt state: their post may have happened (at-most-once: never re-post). */
+  /** Units whose intent predates a rebuilt state: their post may have happened (at-most-once: never re-post). */
   const ambiguous = new Set(loaded.ambiguous);
   const cancelsSent = new Set<string>();
 
-  const kindOf = (scope: string): "run" | "batch" =>
-    state.scopes.find((s) => s.id === scope)?.kind ?? (state.categorized ? "batch" : "run");
-  const keysOf = (scope: string): ReturnType<typeof scopeKeys> => scopeKeys(kindOf(scope), scope);
+  const kindOf = (unit: string): "run" | "batch" =>
+    state.units.find((s) => s.id === unit)?.kind ?? (state.categorized ? "batch" : "run");
+  const keysOf = (unit: string): ReturnType<typeof unitKeys> => unitKeys(kindOf(unit), unit);
 
   const perform = async (effect: Effect): Promise<readonly MachineEvent[]> => {
     switch (effect.type) {
       case "log":
-        log(effect.level, effect.scope, effect.reason, effect.message);
+        log(effect.level, effect.unit, effect.reason, effect.message);
         return [];
       case "persist": {
         deps.crash("before-persist");
         await durably("persist state", async () => {
           await store.put(STATE_KEY, JSON.stringify(state));
           if (effect.runUrls.length > 0) await store.put(RUN_URLS_KEY, JSON.stringify(effect.runUrls));
-          for (const scope of state.scopes) {
-            if (scope.kind !== "batch") continue;
-            const { message: _frozen, ...summary } = scope;
-            await store.put(scopeKeys("batch", scope.id).state, JSON.stringify(summary));
+          for (const unit of state.units) {
+            if (unit.kind !== "batch") continue;
+            const { message: _frozen, ...summary } = unit;
+            await store.put(unitKeys("batch", unit.id).state, JSON.stringify(summary));
           }
         });
         deps.crash("after-persist");
         return [];
       }
       case "record-post-intent": {
-        const keys = keysOf(effect.scope);
+        const keys = keysOf(effect.unit);
         const posted = await store.get(keys.posted);
         if (posted !== null) {
-          log("warn", effect.scope, "duplicate-prevented", "a posted marker exists: not posting again");
-          return [{ type: "post.intent-recorded", at: clock.now(), scope: effect.scope }];
+          log("warn", effect.unit, "duplicate-prevented", "a posted marker exists: not posting again");
+          return [{ type: "post.intent-recorded", at: clock.now(), unit: effect.unit }];
         }
         deps.crash("before-intent");
         const intent: PostIntent = {
           version: 1,
           notificationId: deps.newId(),
           build,
-          scope: effect.scope,
+          unit: effect.unit,
           state: effect.state,
           text: deps.render(effect.snapshot),
           createdAt: clock.now(),
@@ -235,18 +236,18 @@ async function watch(deps: WatcherDeps): Promise<WatcherResult> {
           store.create(keys.intent, JSON.stringify(intent)),
         );
         if (!created)
-          log("info", effect.scope, "post-decision", "an intent exists already: its frozen text is kept");
+          log("info", effect.unit, "post-decision", "an intent exists already: its frozen text is kept");
         deps.crash("after-intent");
-        return [{ type: "post.intent-recorded", at: clock.now(), scope: effect.scope }];
+        return [{ type: "post.intent-recorded", at: clock.now(), unit: effect.unit }];
       }
       case "discard-post-intent":
-        await durably("discard the post intent", () => store.remove(keysOf(effect.scope).intent));
+        await durably("discard the post intent", () => store.remove(keysOf(effect.unit).intent));
         return [];
       case "post": {
-        const keys = keysOf(effect.scope);
+        const keys = keysOf(effect.unit);
         if ((await store.get(keys.posted)) !== null) {
-          log("warn", effect.scope, "duplicate-prevented", "a posted marker exists: not posting again");
-          return [{ type: "post.succeeded", at: clock.now(), scope: effect.scope }];
+          log("warn", effect.unit, "duplicate-prevented", "a posted marker exists: not posting again");
+          return [{ type: "post.succeeded", at: clock.now(), unit: effect.unit }];
         }
         const intent = parseRecord(await store.get(keys.intent)) as PostIntent | null;
         if (intent === null || typeof intent.text !== "string") {
@@ -254,19 +255,19 @@ async function watch(deps: WatcherDeps): Promise<WatcherResult> {
             {
               type: "post.failed",
               at: clock.now(),
-              scope: effect.scope,
+              unit: effect.unit,
               retryable: false,
               detail: "the post intent is missing or unreadable; nothing was sent",
             },
           ];
         }
-        if (ambiguous.has(effect.scope) && !deps.policy.retryUnknownOutcome) {
-          ambiguous.delete(effect.scope);
+        if (ambiguous.has(effect.unit) && !deps.policy.retryUnknownOutcome) {
+          ambiguous.delete(effect.unit);
           return [
             {
               type: "post.outcome-unknown",
               at: clock.now(),
-              scope: effect.scope,
+              unit: effect.unit,
               detail: `an intent (${intent.notificationId}) predates the rebuilt state; it may have been posted`,
             },
           ];
@@ -276,25 +277,25 @@ async function watch(deps: WatcherDeps): Promise<WatcherResult> {
         // The notifier adds the visible footer and props.atvm_notification_id from this id.
         const outcome = await deps.notifier.notify({
           text: intent.text,
-          scopeId: effect.scope,
+          unitId: effect.unit,
           notificationId: intent.notificationId,
         });
         deps.crash("after-post");
         const detail = outcome.kind === "ok" ? "ok" : `${outcome.kind}: ${outcome.detail}`;
         log(
           "info",
-          effect.scope,
+          effect.unit,
           "post-sent",
           `attempt ${effect.attempt}, id ${intent.notificationId}: ${detail}`,
         );
-        return [postOutcomeEvent(effect.scope, outcome, clock.now())];
+        return [postOutcomeEvent(effect.unit, outcome, clock.now())];
       }
       case "mark-posted": {
-        const keys = keysOf(effect.scope);
+        const keys = keysOf(effect.unit);
         const intent = parseRecord(await store.get(keys.intent));
         const marker: PostedMarker = {
           notificationId: typeof intent?.notificationId === "string" ? intent.notificationId : "",
-          scope: effect.scope,
+          unit: effect.unit,
           at: effect.at,
         };
         deps.crash("before-mark-posted");
@@ -384,20 +385,18 @@ async function watch(deps: WatcherDeps): Promise<WatcherResult> {
 /**
  * Loads `state.json`. A missing file gives a fresh state; an empty, unparsable or foreign one is
  * quarantined as `state.json.corrupt-<ms>` (reliability §6 case 14) and rebuilt fresh: the artifacts
- * rebuild the rest, and every scope with an intent but no posted marker is reported ambiguous.
+ * rebuild the rest, and every unit with an intent but no posted marker is reported ambiguous.
  */
 async function loadState(
   deps: WatcherDeps,
-  log: (level: WatcherLogRecord["level"], scope: string | null, reason: string, message: string) => void,
+  log: (level: WatcherLogRecord["level"], unit: string | null, reason: string, message: string) => void,
 ): Promise<{ state: MachineState; ambiguous: readonly string[] }> {
   const { store, build } = deps;
   const text = await store.get(STATE_KEY);
   const fresh = createMachineState({ build, categorized: deps.categorized });
   if (text === null) return { state: fresh, ambiguous: [] };
-  const record = parseRecord(text);
-  if (record !== null && record.version === 1 && record.build === build && Array.isArray(record.scopes)) {
-    return { state: record as unknown as MachineState, ambiguous: [] };
-  }
+  const parsed = parseMachineState(text, build);
+  if (parsed !== null) return { state: parsed, ambiguous: [] };
   const aside = `${STATE_KEY}.corrupt-${deps.clock.now()}`;
   await store.put(aside, text);
   await store.remove(STATE_KEY);
@@ -411,8 +410,8 @@ async function loadState(
   for (const key of await store.keys()) {
     const match = /^(?:subruns\/([^/]+)\/)?intent\.json$/.exec(key);
     if (match === null) continue;
-    const scope = match[1] ?? build;
-    if ((await store.get(key.replace(/intent\.json$/, "posted.marker"))) === null) ambiguous.push(scope);
+    const unit = match[1] ?? build;
+    if ((await store.get(key.replace(/intent\.json$/, "posted.marker"))) === null) ambiguous.push(unit);
   }
   return { state: fresh, ambiguous };
 }

@@ -1,5 +1,6 @@
 import {
   AtvmError,
+  createMachineState,
   DEFAULT_MACHINE_POLICY,
   type MachinePolicy,
   type NotifyOutcome,
@@ -103,7 +104,7 @@ describe("watcher loop: what is posted", () => {
   it("D1 D3 R28 a flat run gets exactly one post, for the run, once it is finished (failed hosts too)", async () => {
     const { result, notifier, store } = await watchOnce({ snapshots: flat });
     expect(result).toMatchObject({ kind: "exited", exit: { state: "FAILED", needsReview: false } });
-    expect(notifier.calls.map((c) => c.message.scopeId)).toEqual(["e2e-0327"]);
+    expect(notifier.calls.map((c) => c.message.unitId)).toEqual(["e2e-0327"]);
     expect(notifier.calls[0]?.message.text).toBe("#### e2e-0327\nstate FAILED");
     expect(notifier.calls[0]?.message.notificationId).toBe("notif-1");
     expect(JSON.parse((await store.get("posted.marker")) ?? "{}")).toMatchObject({
@@ -147,7 +148,7 @@ describe("watcher loop: what is posted", () => {
       },
     });
     expect(result).toMatchObject({ kind: "exited", exit: { state: "COMPLETED" } });
-    expect(notifier.calls.map((c) => c.message.scopeId)).toEqual(["e2e-0327-redhat", "e2e-0327-debian"]);
+    expect(notifier.calls.map((c) => c.message.unitId)).toEqual(["e2e-0327-redhat", "e2e-0327-debian"]);
     // The first batch was posted while the parent kept running, and the watcher kept polling.
     expect(seen.slice(2, 5)).toEqual([1, 1, 1]);
     expect(polls()).toBeGreaterThanOrEqual(7);
@@ -230,7 +231,7 @@ describe("watcher loop: restarts and crash points", () => {
       expect(first.result.kind).toBe(point === "before-terminate" ? "exited" : "crashed");
       if (point === "before-post" || point === "after-post") {
         // The declared ambiguity window: a post was in flight (the recorded intent says so) and its
-        // outcome is not recorded; at-most-once never re-posts and leaves the scope for review.
+        // outcome is not recorded; at-most-once never re-posts and leaves the unit for review.
         expect(notifier.calls).toHaveLength(point === "after-post" ? 1 : 0);
         expect(second.result).toMatchObject({ exit: { needsReview: true } });
         expect(second.logs.some((l) => l.reason === "duplicate-prevented")).toBe(true);
@@ -269,6 +270,23 @@ describe("watcher loop: restarts and crash points", () => {
     expect(notifier.calls).toHaveLength(1);
     expect((await store.keys()).filter((k) => k.startsWith("state.json.corrupt-"))).toHaveLength(1);
     expect(logs.some((l) => l.reason === "corrupt-state")).toBe(true);
+  });
+
+  it("D5 a state.json written before the rename (units stored as `scopes`) is resumed, not quarantined", async () => {
+    const fresh = createMachineState({ build: "e2e-0327", categorized: false });
+    const { units, ...rest } = fresh;
+    const posted = units.map((u) => ({ ...u, state: "FAILED", post: "posted", postedAt: T0 }));
+    // No posted marker: only the resumed state stands between the watcher and a second post.
+    const store = createMemoryStateStore({
+      "state.json": JSON.stringify({ ...rest, runState: "FAILED", runClosed: true, scopes: posted }),
+    });
+    const { result, notifier, logs } = await watchOnce({ snapshots: [failedDone], store });
+    expect(notifier.calls).toHaveLength(0);
+    expect(logs.some((l) => l.reason === "corrupt-state")).toBe(false);
+    expect(result).toMatchObject({ kind: "exited", exit: { units: [{ id: "e2e-0327", post: "posted" }] } });
+    const rewritten = JSON.parse((await store.get("state.json")) ?? "{}") as Record<string, unknown>;
+    expect(Object.keys(rewritten)).toContain("units");
+    expect(Object.keys(rewritten)).not.toContain("scopes");
   });
 
   it("D10 after a corrupt state.json the posted marker stays authoritative: no second post", async () => {

@@ -1,6 +1,6 @@
 /**
  * The working context of one decision of the run-state machine (docs/state-machine.md): a mutable
- * draft of the state, the policy, the event time, and the effects collected so far, plus the scope
+ * draft of the state, the policy, the event time, and the effects collected so far, plus the unit
  * lookups every handler shares. Internal to the machine; `decide` is the only entry point.
  */
 import type { EpochMs, RunState } from "../domain.ts";
@@ -11,25 +11,25 @@ import type {
   MachinePolicy,
   MachineState,
   PostableState,
-  ScopeRecord,
+  PostingUnit,
 } from "../machine-types.ts";
 
 type Mut<T> = { -readonly [K in keyof T]: T[K] };
 
-/** A scope record being changed by the current decision. */
-export type ScopeDraft = Mut<ScopeRecord>;
+/** A unit record being changed by the current decision. */
+export type UnitDraft = Mut<PostingUnit>;
 
 /** The machine state being changed by the current decision (a deep copy of the input state). */
-export interface Draft extends Omit<Mut<MachineState>, "scopes"> {
-  scopes: ScopeDraft[];
+export interface Draft extends Omit<Mut<MachineState>, "units"> {
+  units: UnitDraft[];
 }
 
-/** One D8 log line to add; `scope` defaults to `null` (a run-level line). */
+/** One D8 log line to add; `unit` defaults to `null` (a run-level line). */
 export interface LogLine {
   readonly level: "debug" | "info" | "warn" | "error";
   readonly reason: LogReason;
   readonly message: string;
-  readonly scope?: string | null;
+  readonly unit?: string | null;
 }
 
 /** Everything one decision reads and collects. */
@@ -57,8 +57,8 @@ export function createCtx(s: Draft, policy: MachinePolicy, at: EpochMs): Ctx {
     actions: [],
     persistReasons: [],
     exit: null,
-    log({ level, reason, message, scope = null }) {
-      logs.push({ type: "log", level, message, build: s.build, scope, reason });
+    log({ level, reason, message, unit = null }) {
+      logs.push({ type: "log", level, message, build: s.build, unit, reason });
     },
   };
 }
@@ -76,13 +76,13 @@ export function isPostableState(state: RunState): state is PostableState {
 }
 
 /**
- * `true` when a scope needs nothing more: closed without a post pending, or postable with the post
+ * `true` when a unit needs nothing more: closed without a post pending, or postable with the post
  * `posted`, `outcome-unknown` or `rejected`.
  */
-export function isScopeSettled(scope: ScopeRecord): boolean {
-  if (isClosedState(scope.state)) return scope.post === "none";
-  if (isPostableState(scope.state)) {
-    return scope.post === "posted" || scope.post === "outcome-unknown" || scope.post === "rejected";
+export function isUnitSettled(unit: PostingUnit): boolean {
+  if (isClosedState(unit.state)) return unit.post === "none";
+  if (isPostableState(unit.state)) {
+    return unit.post === "posted" || unit.post === "outcome-unknown" || unit.post === "rejected";
   }
   return false;
 }
@@ -92,33 +92,33 @@ export function minutes(ms: number): string {
   return `${Math.round(ms / 60_000)} min`;
 }
 
-/** The scope with id `id`, if the machine has one. */
-export function findScope(s: Draft, id: string): ScopeDraft | undefined {
-  return s.scopes.find((scope) => scope.id === id);
+/** The unit with id `id`, if the machine has one. */
+export function findUnit(s: Draft, id: string): UnitDraft | undefined {
+  return s.units.find((unit) => unit.id === id);
 }
 
-/** The single run scope of a non-categorized run (R28); `undefined` for a categorized run. */
-export function runScope(s: Draft): ScopeDraft | undefined {
-  return s.categorized ? undefined : s.scopes[0];
+/** The single run unit of a non-categorized run (R28); `undefined` for a categorized run. */
+export function runUnit(s: Draft): UnitDraft | undefined {
+  return s.categorized ? undefined : s.units[0];
 }
 
 /** The run (non-categorized) or the parent (categorized) is still being watched for a verdict. */
 export function runOpen(s: Draft): boolean {
   if (s.categorized) return !s.runClosed;
-  return runScope(s)?.state === "RUNNING";
+  return runUnit(s)?.state === "RUNNING";
 }
 
-/** Copies the run scope's state to the run-level fields (non-categorized runs only). */
-export function syncRunScope(s: Draft): void {
-  const scope = runScope(s);
-  if (scope === undefined) return;
-  s.runState = scope.state;
-  s.runClosed = scope.state !== "RUNNING";
-  if (scope.closedAt !== null) s.closedAt = scope.closedAt;
+/** Copies the run unit's state to the run-level fields (non-categorized runs only). */
+export function syncRunUnit(s: Draft): void {
+  const unit = runUnit(s);
+  if (unit === undefined) return;
+  s.runState = unit.state;
+  s.runClosed = unit.state !== "RUNNING";
+  if (unit.closedAt !== null) s.closedAt = unit.closedAt;
 }
 
-/** A new RUNNING batch scope first seen at `at` (UTC ms, W5). */
-export function newScope(id: string, at: EpochMs): ScopeDraft {
+/** A new RUNNING batch unit first seen at `at` (UTC ms, W5). */
+export function newUnit(id: string, at: EpochMs): UnitDraft {
   return {
     id,
     kind: "batch",

@@ -1,7 +1,7 @@
 /**
  * What a `snapshot.observed` means (D1, D2, R28, W5, R30): record run URLs and the progress key, read
- * the snapshot's verdict (`classifySnapshot`), then decide the run scope (non-categorized) or every
- * batch scope and the parent (categorized).
+ * the snapshot's verdict (`classifySnapshot`), then decide the run unit (non-categorized) or every
+ * batch unit and the parent (categorized).
  */
 import type { RunState, Snapshot } from "../domain.ts";
 import {
@@ -17,14 +17,14 @@ import { cancelAll } from "./cancel.ts";
 import {
   type Ctx,
   type Draft,
-  findScope,
+  findUnit,
   isClosedState,
   isPostableState,
-  newScope,
-  runScope,
+  newUnit,
+  runUnit,
 } from "./context.ts";
 import { checkHang, checkUnknown, handleRunnerHang, RUNNER_STOPPED_NOTE } from "./hang.ts";
-import { closeAll, closeRun, closeScope, completeScope, noteRepeat } from "./transitions.ts";
+import { closeAll, closeRun, closeUnit, completeUnit, noteRepeat } from "./transitions.ts";
 
 /** What the run-level branches need from one observation. */
 interface Observation {
@@ -72,38 +72,38 @@ export function onSnapshot(ctx: Ctx, snapshot: Snapshot, mono: number, extra: st
   else onRunSnapshot(ctx, seen);
 }
 
-/** Non-categorized: one scope, the run (R28). */
+/** Non-categorized: one unit, the run (R28). */
 function onRunSnapshot(ctx: Ctx, { snapshot, verdict, r1Candidate, mono }: Observation): void {
   const s = ctx.s;
-  const scope = runScope(s);
-  if (scope === undefined) return;
-  scope.firstSeenAt ??= ctx.at;
-  scope.lastSeenAt = ctx.at;
-  scope.summary = hostSummary(snapshot.hosts);
-  if (scope.state !== "RUNNING") {
-    if (verdict.kind === "complete") noteRepeat(ctx, scope);
+  const unit = runUnit(s);
+  if (unit === undefined) return;
+  unit.firstSeenAt ??= ctx.at;
+  unit.lastSeenAt = ctx.at;
+  unit.summary = hostSummary(snapshot.hosts);
+  if (unit.state !== "RUNNING") {
+    if (verdict.kind === "complete") noteRepeat(ctx, unit);
     return;
   }
   switch (verdict.kind) {
     case "complete":
-      completeScope(ctx, scope, verdict.state, freeze(ctx, snapshot, s.runUrls), verdict.reason);
+      completeUnit(ctx, unit, verdict.state, freeze(ctx, snapshot, s.runUrls), verdict.reason);
       return;
     case "terminated": {
       const evidence = resultsFinal(snapshot) ? snapshot : s.r1.captured;
       if (s.r1.phase === "stopped" && evidence !== null && resultsFinal(evidence)) {
         const to = evidence.hosts.some((h) => h.status === "FAIL") ? "FAILED" : "COMPLETED";
         const final = freeze(ctx, { ...evidence, progress: "finished", state: to }, s.runUrls);
-        completeScope(ctx, scope, to, final, "results captured before the runner was stopped (R1)");
+        completeUnit(ctx, unit, to, final, "results captured before the runner was stopped (R1)");
       } else {
-        closeScope(ctx, scope, "TERMINATED", verdict.reason);
+        closeUnit(ctx, unit, "TERMINATED", verdict.reason);
       }
       return;
     }
     case "cancelled":
-      closeScope(ctx, scope, "CANCELLED", verdict.reason);
+      closeUnit(ctx, unit, "CANCELLED", verdict.reason);
       return;
     case "hung":
-      closeScope(ctx, scope, "HUNG", verdict.reason);
+      closeUnit(ctx, unit, "HUNG", verdict.reason);
       return;
     case "unclear":
       checkUnknown(ctx, mono, verdict.reason);
@@ -115,29 +115,29 @@ function onRunSnapshot(ctx: Ctx, { snapshot, verdict, r1Candidate, mono }: Obser
   }
 }
 
-/** Creates the scopes of batches seen for the first time; a late batch inherits a closed run's state. */
+/** Creates the units of batches seen for the first time; a late batch inherits a closed run's state. */
 function trackBatches(ctx: Ctx, snapshot: Snapshot): void {
   const s = ctx.s;
   for (const batch of snapshot.batches) {
-    let scope = findScope(s, batch.id);
+    let unit = findUnit(s, batch.id);
     // A predicted batch (NOT STARTED, named after a distro group before its child build id is known)
-    // gets no scope: it would never finish and would close the run UNKNOWN (W5; found by replay).
-    if (scope === undefined && batch.state === "NOT STARTED") continue;
-    if (scope === undefined) {
-      scope = newScope(batch.id, ctx.at);
-      s.scopes.push(scope);
+    // gets no unit: it would never finish and would close the run UNKNOWN (W5; found by replay).
+    if (unit === undefined && batch.state === "NOT STARTED") continue;
+    if (unit === undefined) {
+      unit = newUnit(batch.id, ctx.at);
+      s.units.push(unit);
       ctx.persistReasons.push("batch-seen");
       const message = `batch ${batch.id} (${batch.group}) seen: RUNNING`;
-      ctx.log({ level: "info", reason: "transition", scope: batch.id, message });
+      ctx.log({ level: "info", reason: "transition", unit: batch.id, message });
       if (s.runState === "CANCELLED" || s.cancelledBatches.includes(batch.id)) {
-        closeScope(ctx, scope, "CANCELLED", "cancel requested before the batch appeared (W4)");
+        closeUnit(ctx, unit, "CANCELLED", "cancel requested before the batch appeared (W4)");
       } else if (s.runClosed) {
         const to = isClosedState(s.runState) ? s.runState : "UNKNOWN";
-        closeScope(ctx, scope, to, `batch appeared after the run was closed as ${s.runState}`);
+        closeUnit(ctx, unit, to, `batch appeared after the run was closed as ${s.runState}`);
       }
     }
-    scope.lastSeenAt = ctx.at;
-    scope.summary = hostSummary(snapshot.hosts.filter((h) => batch.hosts.includes(h.host)));
+    unit.lastSeenAt = ctx.at;
+    unit.summary = hostSummary(snapshot.hosts.filter((h) => batch.hosts.includes(h.host)));
   }
 }
 
@@ -145,10 +145,10 @@ function trackBatches(ctx: Ctx, snapshot: Snapshot): void {
 function completeFinishedBatches(ctx: Ctx, snapshot: Snapshot): void {
   const s = ctx.s;
   for (const batch of snapshot.batches) {
-    const scope = findScope(s, batch.id);
-    if (scope === undefined || batch.state !== "FINISHED") continue;
-    if (scope.state !== "RUNNING") {
-      noteRepeat(ctx, scope);
+    const unit = findUnit(s, batch.id);
+    if (unit === undefined || batch.state !== "FINISHED") continue;
+    if (unit.state !== "RUNNING") {
+      noteRepeat(ctx, unit);
       continue;
     }
     const own = batchSnapshot(snapshot, batch.id);
@@ -156,18 +156,18 @@ function completeFinishedBatches(ctx: Ctx, snapshot: Snapshot): void {
     // Without a URL of its own, fall back to the persisted one only when the run has just one (R30).
     const urls = own.runUrls.length > 0 ? own.runUrls : s.runUrls.length === 1 ? s.runUrls : [];
     const to = batch.failed ? "FAILED" : "COMPLETED";
-    completeScope(ctx, scope, to, freeze(ctx, own, urls), `batch ${batch.id} finished (W5)`);
+    completeUnit(ctx, unit, to, freeze(ctx, own, urls), `batch ${batch.id} finished (W5)`);
   }
 }
 
-/** Categorized: one scope per batch (W5); the parent closes but never posts. */
+/** Categorized: one unit per batch (W5); the parent closes but never posts. */
 function onCategorizedSnapshot(ctx: Ctx, { snapshot, verdict, r1Candidate, mono }: Observation): void {
   const s = ctx.s;
   trackBatches(ctx, snapshot);
   if (s.runClosed) {
     for (const batch of snapshot.batches) {
-      const scope = findScope(s, batch.id);
-      if (scope !== undefined && batch.state === "FINISHED") noteRepeat(ctx, scope);
+      const unit = findUnit(s, batch.id);
+      if (unit !== undefined && batch.state === "FINISHED") noteRepeat(ctx, unit);
     }
     return;
   }
@@ -188,9 +188,9 @@ function onCategorizedSnapshot(ctx: Ctx, { snapshot, verdict, r1Candidate, mono 
       closeAll(ctx, "TERMINATED", `${verdict.reason}; the batch did not finish`);
       return;
     case "complete": {
-      for (const scope of s.scopes) {
-        if (scope.state === "RUNNING")
-          closeScope(ctx, scope, "UNKNOWN", "run finished but this batch has no finalization");
+      for (const unit of s.units) {
+        if (unit.state === "RUNNING")
+          closeUnit(ctx, unit, "UNKNOWN", "run finished but this batch has no finalization");
       }
       closeRun(ctx, parentState(s), "runner gone; every batch decided (W5)");
       return;
@@ -204,9 +204,9 @@ function onCategorizedSnapshot(ctx: Ctx, { snapshot, verdict, r1Candidate, mono 
 
 /** The categorized parent's informational state once the runner is gone (no post, W5). */
 function parentState(s: Draft): RunState {
-  if (s.scopes.length === 0) return "UNKNOWN";
-  if (s.scopes.every((scope) => isPostableState(scope.state))) {
-    return s.scopes.some((scope) => scope.state === "FAILED") ? "FAILED" : "COMPLETED";
+  if (s.units.length === 0) return "UNKNOWN";
+  if (s.units.every((unit) => isPostableState(unit.state))) {
+    return s.units.some((unit) => unit.state === "FAILED") ? "FAILED" : "COMPLETED";
   }
-  return s.scopes.find((scope) => !isPostableState(scope.state))?.state ?? "UNKNOWN";
+  return s.units.find((unit) => !isPostableState(unit.state))?.state ?? "UNKNOWN";
 }
