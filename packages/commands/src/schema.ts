@@ -4,6 +4,7 @@
  * committed file in sync). Pure.
  */
 import { z } from "zod";
+import { LAUNCHERS } from "./launch.ts";
 import { checkPlanFresh, PLAN_SCHEMA_ID, type Plan, STEP_NAMES } from "./plan.ts";
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
@@ -33,6 +34,9 @@ const planSchema = z
     id: hex64,
     digest: hex64,
     build: z.string().min(1),
+    controller: z.string().min(1).nullable(),
+    launcher: z.enum(LAUNCHERS as [string, ...string[]]),
+    blacklistSource: z.string().min(1).nullable(),
     root: z.string().min(1),
     watcher: z.boolean(),
     templateCommand: z.string().min(1),
@@ -43,6 +47,22 @@ const planSchema = z
       .strict(),
     createdAt: iso,
     expiresAt: iso,
+    approval: z
+      .object({
+        by: z.string().min(1),
+        at: iso,
+        withWatcher: z.boolean(),
+        outcome: z
+          .object({
+            status: z.enum(["launched", "failed"]),
+            failedStep: z.enum(STEP_NAMES).nullable(),
+            finishedAt: iso,
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
