@@ -16,8 +16,8 @@ import { loadPlan, savePlan } from "./plan-store.ts";
 
 /** Options of `atvm approve`. */
 export interface ApproveCommandOptions {
-  /** commander's `--without-watcher` gives `watcher: false`. */
-  readonly watcher?: boolean;
+  /** `--without-watcher` (R34: approve without watcher). */
+  readonly withoutWatcher?: boolean;
   /** An ssh_config(5) file for a remote controller (`ssh -F`); default the user's ~/.ssh/config. */
   readonly sshConfig?: string;
 }
@@ -106,7 +106,7 @@ export async function runApprove(
       `saved plan ${plan.id} is stale and was not run: ${freshness.changes.map(describeChange).join("; ")}; run atvm plan again and approve the new id`,
     );
   }
-  const withWatcher = options.watcher !== false;
+  const withWatcher = options.withoutWatcher !== true;
   const approval = { by: approver(io.env), at: new Date(now).toISOString(), withWatcher };
   savePlan({ ...plan, approval }, io.env);
   io.stdout.write(
@@ -121,7 +121,7 @@ export async function runApprove(
       withWatcher,
       monotonicMs: () => io.clock.monotonicMs(),
       onStep: ({ step, report: r }) => {
-        const n = plan.steps.indexOf(step) + 1;
+        const n = plan.steps.findIndex((s) => s.name === step.name) + 1;
         if (r === undefined) io.stdout.write(`[${n}/${plan.steps.length}] ${step.name} …\n`);
         else io.stdout.write(`[${n}/${plan.steps.length}] ${step.name}: ${r.status === "ok" ? "ok" : r.status.toUpperCase()} - ${r.detail}\n`);
       },

@@ -17,6 +17,7 @@ import {
   type Plan,
   type PlanStep,
   type StepName,
+  stepsToRun,
   unitEnvFile,
   verifyGenerated,
   writeEnvFileArgv,
@@ -69,18 +70,19 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   const reports: StepReport[] = [];
   let hosts: readonly string[] = [];
   let envWritten = false;
-  const toRun = plan.steps.filter((s) => options.withWatcher || s.name !== "watcher-start");
-  for (const step of plan.steps) {
-    if (!toRun.includes(step)) {
+  const toRun = stepsToRun(plan.steps, options.withWatcher);
+  for (const planned of plan.steps) {
+    const step = toRun.find((s) => s.name === planned.name);
+    if (step === undefined) {
       const report: StepReport = {
-        name: step.name,
+        name: planned.name,
         status: "skipped",
         detail: "skipped: approved --without-watcher (R34)",
         output: "",
         ms: 0,
       };
       reports.push(report);
-      options.onStep?.({ step, report });
+      options.onStep?.({ step: planned, report });
       continue;
     }
     options.onStep?.({ step });

@@ -147,6 +147,31 @@ export const WRITE_ENV_FILE_SCRIPT: string = [
   'mv -f -- "$f.tmp" "$f"',
 ].join("\n");
 
+/**
+ * The steps an approval runs (R34). With the watcher: the plan's steps unchanged. Without
+ * (`approve --without-watcher`): `watcher-start` is left out and `runner-start`'s R26 guard
+ * argument (the watcher unit or pid file it waits for) becomes `""`; nothing else changes. The
+ * argv of every step run is thus either the planned one or this one documented rewrite.
+ */
+export function stepsToRun<S extends { readonly name: string; readonly argv: readonly string[] }>(
+  steps: readonly S[],
+  withWatcher: boolean,
+): readonly S[] {
+  if (withWatcher) return steps;
+  return steps
+    .filter((step) => step.name !== "watcher-start")
+    .map((step) => {
+      if (step.name !== "runner-start") return step;
+      const label = step.argv[3];
+      // systemd: sh -c SCRIPT label runnerUnit watcherUnit; process: sh -c SCRIPT label pid log env NEED …
+      const index = label === "atvm-runner-start" ? (step.argv[2] === SYSTEMD_RUNNER_START_SCRIPT ? 5 : 7) : -1;
+      if (index < 0) return step;
+      const argv = [...step.argv];
+      argv[index] = "";
+      return { ...step, argv };
+    });
+}
+
 /** Wraps an argv so its output goes to `file` (W2, {@link OUTPUT_TO_FILE_SCRIPT}). */
 export function outputToFileArgv(file: string, argv: readonly string[]): readonly string[] {
   return ["sh", "-c", OUTPUT_TO_FILE_SCRIPT, "atvm-output", file, ...argv];

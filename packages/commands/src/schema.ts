@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { LAUNCHERS } from "./launch.ts";
+import { renderShellCommand } from "./shell-words.ts";
 import { checkPlanFresh, PLAN_SCHEMA_ID, type Plan, STEP_NAMES } from "./plan.ts";
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
@@ -90,6 +91,10 @@ export function parsePlanJson(value: unknown): PlanParseResult {
   if (order.some((index, i) => i > 0 && index <= (order[i - 1] as number))) {
     const names = plan.steps.map((step) => step.name).join(", ");
     return { ok: false, problems: [`steps: ${names} is not in launch order ${STEP_NAMES.join(", ")} (R26)`] };
+  }
+  const template = plan.steps.find((step) => step.name === "template");
+  if (template === undefined || renderShellCommand(template.argv) !== plan.templateCommand) {
+    return { ok: false, problems: ["templateCommand: does not match the template step's argv; rebuild the plan"] };
   }
   const integrity = checkPlanFresh(plan, plan.witness, Date.parse(plan.createdAt), Number.POSITIVE_INFINITY);
   if (!integrity.fresh) {
