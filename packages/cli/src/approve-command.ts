@@ -24,10 +24,16 @@ export interface ApproveCommandOptions {
 
 /** What approve needs from outside: the runner for a plan (tests inject one). */
 export interface ApproveWiring {
-  readonly runnerFor?: (plan: Plan, options: ApproveCommandOptions) => { runner: CommandRunner; close(): Promise<void> };
+  readonly runnerFor?: (
+    plan: Plan,
+    options: ApproveCommandOptions,
+  ) => { runner: CommandRunner; close(): Promise<void> };
 }
 
-function defaultRunner(plan: Plan, options: ApproveCommandOptions): { runner: CommandRunner; close(): Promise<void> } {
+function defaultRunner(
+  plan: Plan,
+  options: ApproveCommandOptions,
+): { runner: CommandRunner; close(): Promise<void> } {
   if (plan.controller === null) return { runner: createLocalRunner(), close: async () => {} };
   const connection = createSshConnection({
     destination: plan.controller,
@@ -95,11 +101,15 @@ export async function runApprove(
     currentBlacklist = blacklist ?? DEFAULT_BLACKLIST;
   }
   const now = io.clock.now();
-  const freshness = checkPlanFresh(plan, {
-    blacklistDigest: blacklistDigest(currentBlacklist),
-    toolVersion: version,
-    controller: `${plan.controller ?? "local"}:${plan.root}`,
-  }, now);
+  const freshness = checkPlanFresh(
+    plan,
+    {
+      blacklistDigest: blacklistDigest(currentBlacklist),
+      toolVersion: version,
+      controller: `${plan.controller ?? "local"}:${plan.root}`,
+    },
+    now,
+  );
   if (!freshness.fresh) {
     throw new AtvmError(
       "PLAN_STALE",
@@ -123,7 +133,10 @@ export async function runApprove(
       onStep: ({ step, report: r }) => {
         const n = plan.steps.findIndex((s) => s.name === step.name) + 1;
         if (r === undefined) io.stdout.write(`[${n}/${plan.steps.length}] ${step.name} …\n`);
-        else io.stdout.write(`[${n}/${plan.steps.length}] ${step.name}: ${r.status === "ok" ? "ok" : r.status.toUpperCase()} - ${r.detail}\n`);
+        else
+          io.stdout.write(
+            `[${n}/${plan.steps.length}] ${step.name}: ${r.status === "ok" ? "ok" : r.status.toUpperCase()} - ${r.detail}\n`,
+          );
       },
     });
   } finally {
@@ -146,8 +159,11 @@ export async function runApprove(
   const controllerFlag = plan.controller === null ? "" : ` --controller ${plan.controller}`;
   if (!report.ok) {
     const failed = report.steps[report.steps.length - 1];
-    io.stderr.write(`atvm approve: launch of ${plan.build} stopped at ${report.failed}: ${failed?.detail ?? ""}\n`);
-    if (failed !== undefined && failed.output !== "") io.stderr.write(`--- output of ${failed.name} ---\n${failed.output}\n`);
+    io.stderr.write(
+      `atvm approve: launch of ${plan.build} stopped at ${report.failed}: ${failed?.detail ?? ""}\n`,
+    );
+    if (failed !== undefined && failed.output !== "")
+      io.stderr.write(`--- output of ${failed.name} ---\n${failed.output}\n`);
     io.stderr.write("Nothing after that step was run.\n");
     return 1;
   }

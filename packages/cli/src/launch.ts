@@ -99,12 +99,21 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       }
       const result = await runStep(step, options.runner);
       hosts = result.hosts ?? hosts;
-      report = { name: step.name, status: "ok", detail: result.detail, output: "", ms: options.monotonicMs() - started };
+      report = {
+        name: step.name,
+        status: "ok",
+        detail: result.detail,
+        output: "",
+        ms: options.monotonicMs() - started,
+      };
     } catch (error) {
       const failure =
         error instanceof StepFailure
           ? error
-          : new StepFailure(error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error), null);
+          : new StepFailure(
+              error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error),
+              null,
+            );
       report = {
         name: step.name,
         status: "failed",
@@ -165,7 +174,10 @@ async function runStep(
       const configFile = step.argv[step.argv.length - 1] ?? "";
       const config = await run(runner, step.argv, step.cwd);
       if (config.exitCode !== 0 || expect === null) {
-        throw new StepFailure(`cannot read ${configFile} for the verification (exit ${config.exitCode})`, config);
+        throw new StepFailure(
+          `cannot read ${configFile} for the verification (exit ${config.exitCode})`,
+          config,
+        );
       }
       const listing = await run(runner, ["ls", "-1A", "--", expect.specFolder], step.cwd);
       const files = listing.exitCode === 0 ? listing.stdout.split("\n").filter((l) => l !== "") : [];

@@ -335,12 +335,23 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
     "how the watcher and runner start: auto (default), systemd (units) or process (detached processes, pid files)";
   program
     .command("plan")
-    .description("Show the exact commands of a run launch and save them as a plan to approve; executes nothing (R22).")
-    .option("--controller <[user@]host>", "run on this ssh controller (default: this machine); see docs/remote.md")
-    .option("--root <dir>", "automation root on the controller (default: the current folder; remote: /root/cdc-e2e-cyp-12.17.4)")
+    .description(
+      "Show the exact commands of a run launch and save them as a plan to approve; executes nothing (R22).",
+    )
+    .option(
+      "--controller <[user@]host>",
+      "run on this ssh controller (default: this machine); see docs/remote.md",
+    )
+    .option(
+      "--root <dir>",
+      "automation root on the controller (default: the current folder; remote: /root/cdc-e2e-cyp-12.17.4)",
+    )
     .option("--template_name <name>", "cmc-templates.py template, e.g. cmc-e2e (required)")
     .option("--containsVm <pattern>", "every host whose name contains this (broad: gets the blacklist)")
-    .option("--specify_vms <hosts>", "explicit comma-separated host list (no automatic excludes; blacklisted hosts refused)")
+    .option(
+      "--specify_vms <hosts>",
+      "explicit comma-separated host list (no automatic excludes; blacklisted hosts refused)",
+    )
     .option("--randomize <n>", "n hosts drawn by cmc-templates.py (broad: gets the blacklist)")
     .option("--integration_type <type>", "e.g. pure")
     .option("--use_specified_plugin <plugin>", "plugin (default iscsi), e.g. fc or both")
@@ -350,8 +361,14 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
     .option("--build_name <name>", "the run's build name, e.g. e2e-redhat9.7-0401 (required)")
     .option("--no-ignore-force-shutdown", "leave out --ignore_force_shutdown")
     .option("--launcher <launcher>", launcherOption, "auto")
-    .option("--state-dir <dir>", "watcher state folder on the controller (default /var/lib/atvm-run-watcher; process launcher here: ~/.local/state/atvm-watch/watcher)")
-    .option("--atvm-bin <path>", "process launcher on a remote controller: its atvm.js (default /opt/atvm-watcher-service/packages/cli/bin/atvm.js)")
+    .option(
+      "--state-dir <dir>",
+      "watcher state folder on the controller (default /var/lib/atvm-run-watcher; process launcher here: ~/.local/state/atvm-watch/watcher)",
+    )
+    .option(
+      "--atvm-bin <path>",
+      "process launcher on a remote controller: its atvm.js (default /opt/atvm-watcher-service/packages/cli/bin/atvm.js)",
+    )
     .option("--config <file>", "atvm config (JSON) whose blacklist replaces the built-in one")
     .option("--format <format>", "text or json (atvm.plan.v1)", "text")
     .addHelpText("after", PLAN_HELP_AFTER)
@@ -361,7 +378,9 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
 
   program
     .command("approve")
-    .description("Approve a saved plan and launch it: the steps in order, stopping at the first failure (R34: with the watcher).")
+    .description(
+      "Approve a saved plan and launch it: the steps in order, stopping at the first failure (R34: with the watcher).",
+    )
     .argument("<plan-id>", "the id atvm plan or atvm replay printed (or its first 8+ hex digits)")
     .option("--without-watcher", "launch without the watcher (R34: approve without watcher)")
     .option("--ssh-config <file>", "ssh_config(5) file for a remote controller (default ~/.ssh/config)")
@@ -372,7 +391,9 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
 
   program
     .command("replay")
-    .description("Plan a rerun of exactly the failed (or chosen) hosts of a run under a fresh build name (T3).")
+    .description(
+      "Plan a rerun of exactly the failed (or chosen) hosts of a run under a fresh build name (T3).",
+    )
     .option("--root <dir>", "automation root folder (default: the current folder)")
     .option("--build <name>", "the run to replay (default: the live or most recent run)")
     .option("--hosts <which>", "failed (default), all-not-passed, or HOST,HOST,…", "failed")

@@ -106,7 +106,11 @@ export function resolveTarget(
     throw new AtvmError("USAGE", `--launcher ${JSON.stringify(choice)} is not auto, systemd or process`);
   }
   const launcher: Launcher =
-    choice !== "auto" ? choice : destination !== null || existsSync("/run/systemd/system") ? "systemd" : "process";
+    choice !== "auto"
+      ? choice
+      : destination !== null || existsSync("/run/systemd/system")
+        ? "systemd"
+        : "process";
   let stateRoot: string;
   if (options.stateDir !== undefined) {
     stateRoot = destination === null ? resolve(io.cwd, options.stateDir) : options.stateDir;
@@ -154,7 +158,11 @@ export function requestOf(options: PlanCommandOptions): RunRequest {
     ...(options.use_specified_plugin !== undefined ? { plugin: options.use_specified_plugin } : {}),
     ...(options.config_file !== undefined ? { configFile: options.config_file } : {}),
     ...(options.exclude_partial_match !== undefined
-      ? { excludePartialMatch: options.exclude_partial_match.flatMap((w) => w.split(",")).filter((w) => w !== "") }
+      ? {
+          excludePartialMatch: options.exclude_partial_match
+            .flatMap((w) => w.split(","))
+            .filter((w) => w !== ""),
+        }
       : {}),
     ...(options.categorize === true ? { categorize: true } : {}),
     ...(options.ignoreForceShutdown === false ? { ignoreForceShutdown: false } : {}),

@@ -4,9 +4,19 @@
  * XDG Base Directory spec's "state data" location), written atomically (a 0600 temp file in the
  * same folder, fsync, rename), read bounded (1 MiB) and validated (`parsePlanJson`).
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
-import { parsePlanJson, type Plan } from "@atvm-watch/commands";
+import { type Plan, parsePlanJson } from "@atvm-watch/commands";
 import { AtvmError } from "@atvm-watch/engine";
 
 /** Largest saved plan read, bytes. */
@@ -19,10 +29,13 @@ export const MAX_PLAN_BYTES: number = 1024 * 1024;
  */
 export function stateHome(env: Readonly<Record<string, string | undefined>>): string {
   const xdg = env.XDG_STATE_HOME;
-  if (xdg !== undefined && xdg.startsWith("/")) return join(xdg, "atvm-watch");
+  if (xdg?.startsWith("/")) return join(xdg, "atvm-watch");
   const home = env.HOME;
   if (home === undefined || !home.startsWith("/")) {
-    throw new AtvmError("USAGE", "neither XDG_STATE_HOME nor HOME is an absolute path; set HOME to save plans");
+    throw new AtvmError(
+      "USAGE",
+      "neither XDG_STATE_HOME nor HOME is an absolute path; set HOME to save plans",
+    );
   }
   return join(home, ".local", "state", "atvm-watch");
 }
@@ -80,7 +93,10 @@ export function loadPlan(
     );
   }
   if (names.length > 1) {
-    throw new AtvmError("USAGE", `plan id prefix ${idOrPrefix} matches ${names.length} plans; give more digits`);
+    throw new AtvmError(
+      "USAGE",
+      `plan id prefix ${idOrPrefix} matches ${names.length} plans; give more digits`,
+    );
   }
   const path = join(dir, names[0] as string);
   if (statSync(path).size > MAX_PLAN_BYTES) {
@@ -100,7 +116,10 @@ export function loadPlan(
     );
   }
   if (`${parsed.plan.id}.json` !== names[0]) {
-    throw new AtvmError("PLAN_INVALID", `saved plan ${path} holds another plan (${parsed.plan.id}); make a new plan`);
+    throw new AtvmError(
+      "PLAN_INVALID",
+      `saved plan ${path} holds another plan (${parsed.plan.id}); make a new plan`,
+    );
   }
   return { plan: parsed.plan, path };
 }

@@ -48,7 +48,7 @@ export function replayBuildName(original: string, taken: (name: string) => boole
   const match = /^(.*)-replay([0-9]{1,4})$/.exec(original);
   const base = match?.[1] ?? original;
   let n = match === null ? 1 : Number(match[2]) + 1;
-  for (;; n += 1) {
+  for (; ; n += 1) {
     const suffix = `-replay${n}`;
     const name = `${base.slice(0, 57 - suffix.length).replace(/[._-]+$/, "")}${suffix}`;
     if (!taken(name)) return name;
@@ -118,7 +118,10 @@ export async function runReplay(options: ReplayCommandOptions, version: string, 
   }
   for (const digest of digestRun(snapshot, DEFAULT_CATALOG)) {
     if (digest.signature?.replay === "do-not-replay" && chosen.includes(digest.host)) {
-      leftOut.push({ host: digest.host, reason: `signature ${digest.signature.id}: do not replay (${digest.signature.hint})` });
+      leftOut.push({
+        host: digest.host,
+        reason: `signature ${digest.signature.id}: do not replay (${digest.signature.hint})`,
+      });
     }
   }
   const out = new Set(leftOut.map((l) => l.host));
@@ -137,7 +140,12 @@ export async function runReplay(options: ReplayCommandOptions, version: string, 
     if (name === snapshot.build) return true;
     try {
       const probe = await prepareRun(
-        { root: run.root, build: name, tz: "UTC", ...(options.config !== undefined ? { config: options.config } : {}) },
+        {
+          root: run.root,
+          build: name,
+          tz: "UTC",
+          ...(options.config !== undefined ? { config: options.config } : {}),
+        },
         io,
       );
       await probe.observer.observe();

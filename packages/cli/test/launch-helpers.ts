@@ -1,7 +1,16 @@
 // Shared setup of the plan/approve tests: a temporary controller automation root with the
 // stand-in scripts (test/fixtures/controller/), real-reporter artifacts copied from
 // examples/flat-run, a private XDG state folder, and cleanup of every process the launch started.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,7 +23,13 @@ import { createNodeDisk } from "../src/node-disk.ts";
 export const REPO = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 export const FLAT_RUN = join(REPO, "examples/flat-run");
 /** Hosts cmc-templates.py picks from (fleet.txt); atvm41-redhat6.0 is blacklisted. */
-export const FLEET = ["atvm9-redhat9.7", "atvm19-redhat9.7", "atvm41-redhat6.0", "atvm21-redhat9.0", "atvm30-ubuntu24.04"];
+export const FLEET = [
+  "atvm9-redhat9.7",
+  "atvm19-redhat9.7",
+  "atvm41-redhat6.0",
+  "atvm21-redhat9.0",
+  "atvm30-ubuntu24.04",
+];
 
 const made: string[] = [];
 

@@ -6,11 +6,21 @@ import { join } from "node:path";
 import type { Plan } from "@atvm-watch/commands";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findSshd, type LoopbackSshd, startLoopbackSshd } from "../../ssh/test/sshd.ts";
-import { alive, cleanup, cli, controllerRoot, REPO, startTicks, stateHome, stopLaunched } from "./launch-helpers.ts";
+import {
+  alive,
+  cleanup,
+  cli,
+  controllerRoot,
+  REPO,
+  startTicks,
+  stateHome,
+  stopLaunched,
+} from "./launch-helpers.ts";
 
 const found = findSshd();
 if ("missing" in found) {
-  if (process.env.CI === "true") throw new Error(`remote launch tests need a real sshd in CI: ${found.missing}`);
+  if (process.env.CI === "true")
+    throw new Error(`remote launch tests need a real sshd in CI: ${found.missing}`);
   console.warn(`[remote launch tests] skipped: ${found.missing}`);
 }
 const describeSsh = ("missing" in found ? describe.skip : describe) as typeof describe;
@@ -81,16 +91,21 @@ describeSsh("remote plan → approve → launch over ssh", () => {
     const r = await c.run("approve", plan.id, "--ssh-config", sshConfig);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    expect([...r.out.matchAll(/^\[\d\/7\] ([a-z-]+): ok/gm)].map((m) => m[1])).toEqual(plan.steps.map((s) => s.name));
+    expect([...r.out.matchAll(/^\[\d\/7\] ([a-z-]+): ok/gm)].map((m) => m[1])).toEqual(
+      plan.steps.map((s) => s.name),
+    );
     expect(r.out).toContain("Hosts (2): atvm9-redhat9.7, atvm19-redhat9.7");
     expect(r.out).toContain(`npx atvm status --build ${build} --root ${root} --controller atvm-controller`);
-    const pid = (what: string) => Number(readFileSync(join(stateRoot, ".pids", `${build}.${what}.pid`), "utf8"));
+    const pid = (what: string) =>
+      Number(readFileSync(join(stateRoot, ".pids", `${build}.${what}.pid`), "utf8"));
     expect(alive(pid("watcher"))).toBe(true); // left running after the ssh session closed
     expect(startTicks(pid("watcher"))).toBeLessThanOrEqual(startTicks(pid("runner")));
     for (let i = 0; i < 50 && !existsSync(join(root, ".runner-start.json")); i += 1) {
       await new Promise((res) => setTimeout(res, 100));
     }
-    expect(JSON.parse(readFileSync(join(root, ".runner-start.json"), "utf8"))).toMatchObject({ watcherAlive: true });
+    expect(JSON.parse(readFileSync(join(root, ".runner-start.json"), "utf8"))).toMatchObject({
+      watcherAlive: true,
+    });
     expect(readFileSync(`/tmp/${build}.launch.log`, "utf8")).toContain("2 spec(s) generated");
     unlinkSync(`/tmp/${build}.launch.log`);
   }, 60_000);
@@ -107,7 +122,23 @@ describeSsh("remote plan → approve → launch over ssh", () => {
     const c = cli({ HOME: xdg, XDG_STATE_HOME: xdg });
     const plan = JSON.parse(
       (
-        await c.run("plan", "--controller", "atvm-controller", "--root", root, "--launcher", "process", "--state-dir", join(xdg, "w"), "--template_name", "cmc-e2e", "--build_name", `e2e-hostkey-${process.pid}`, "--format", "json")
+        await c.run(
+          "plan",
+          "--controller",
+          "atvm-controller",
+          "--root",
+          root,
+          "--launcher",
+          "process",
+          "--state-dir",
+          join(xdg, "w"),
+          "--template_name",
+          "cmc-e2e",
+          "--build_name",
+          `e2e-hostkey-${process.pid}`,
+          "--format",
+          "json",
+        )
       ).out,
     ) as Plan;
     const r = await c.run("approve", plan.id, "--ssh-config", sshConfig);

@@ -2,12 +2,29 @@
 // fallback without systemd), against stand-in controller scripts that write real generated specs
 // and copy real-reporter artifacts (test/fixtures/controller/, examples/flat-run).
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
-import { parsePlanJson, type Plan } from "@atvm-watch/commands";
+import { type Plan, parsePlanJson } from "@atvm-watch/commands";
 import { createManualClock } from "@atvm-watch/testing";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { alive, cleanup, cli, controllerRoot, FLAT_RUN, startTicks, stateHome, stopLaunched } from "./launch-helpers.ts";
+import {
+  alive,
+  cleanup,
+  cli,
+  controllerRoot,
+  FLAT_RUN,
+  startTicks,
+  stateHome,
+  stopLaunched,
+} from "./launch-helpers.ts";
 
 const roots: string[] = [];
 afterEach(() => {
@@ -47,20 +64,38 @@ function setup() {
   };
   const order = () =>
     existsSync(join(root, ".launch-order"))
-      ? readFileSync(join(root, ".launch-order"), "utf8").trim().split("\n").map((l) => l.split(" ")[0])
+      ? readFileSync(join(root, ".launch-order"), "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => l.split(" ")[0])
       : [];
   const pid = (what: "watcher" | "runner") => {
     const f = join(stateRoot, ".pids", `${build}.${what}.pid`);
     return existsSync(f) ? Number(readFileSync(f, "utf8")) : null;
   };
-  const saved = (id: string) => JSON.parse(readFileSync(join(xdg, "atvm-watch/plans", `${id}.json`), "utf8")) as Plan;
+  const saved = (id: string) =>
+    JSON.parse(readFileSync(join(xdg, "atvm-watch/plans", `${id}.json`), "utf8")) as Plan;
   return { root, xdg, stateRoot, build, c, plan, order, pid, saved };
 }
 
 describe("atvm plan (R22)", () => {
   it("R22 R14 R20 R2 prints the exact commands and the id, saves the plan 0600, and executes nothing", async () => {
     const s = setup();
-    const r = await s.c.run("plan", "--root", s.root, "--launcher", "process", "--template_name", "cmc-e2e", "--containsVm", "redhat9.7", "--integration_type", "pure", "--build_name", s.build);
+    const r = await s.c.run(
+      "plan",
+      "--root",
+      s.root,
+      "--launcher",
+      "process",
+      "--template_name",
+      "cmc-e2e",
+      "--containsVm",
+      "redhat9.7",
+      "--integration_type",
+      "pure",
+      "--build_name",
+      s.build,
+    );
     expect(r.code).toBe(0);
     expect(r.out).toContain(
       "python3 ./cmc-templates.py --template_name cmc-e2e --config_file cypress.atvm-config-gold.ts --containsVm redhat9.7 --integration_type pure --use_specified_plugin iscsi --ignore_force_shutdown --exclude_partial_match atvm6-centos6.0 atvm41-redhat6.0 atvm73-oracle6.0 atvm113-debian9.0.0 atvm115-debian9.1.0 atvm116-debian9.2.0 atvm156-debian9.3.0 atvm144-suse15.0",
@@ -100,7 +135,17 @@ describe("atvm plan (R22)", () => {
 
   it("R37 an explicit list naming a blacklisted host exits 2 with the host and reason; R37 an allowed list gets no excludes; R20 fc replaces iscsi", async () => {
     const s = setup();
-    const bad = await s.c.run("plan", "--root", s.root, "--template_name", "cmc-e2e", "--specify_vms", "atvm9-redhat9.7,atvm41-redhat6.0", "--build_name", s.build);
+    const bad = await s.c.run(
+      "plan",
+      "--root",
+      s.root,
+      "--template_name",
+      "cmc-e2e",
+      "--specify_vms",
+      "atvm9-redhat9.7,atvm41-redhat6.0",
+      "--build_name",
+      s.build,
+    );
     expect(bad.code).toBe(2);
     expect(bad.err).toContain("atvm41-redhat6.0 (BLACKLISTED: CMC INSTALL - CAN'T COMPILE)");
     const plan = await s.plan("--specify_vms", "atvm9-redhat9.7", "--use_specified_plugin", "fc");
@@ -115,7 +160,15 @@ describe("atvm plan (R22)", () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--build_name "\.\.\/etc" is not allowed/);
     for (const hostile of ["-oProxyCommand=id", "host`id`", "$(id)@host", "a;b", "root@host -p 22"]) {
-      const r = await s.c.run("plan", "--controller", hostile, "--template_name", "cmc-e2e", "--build_name", s.build);
+      const r = await s.c.run(
+        "plan",
+        "--controller",
+        hostile,
+        "--template_name",
+        "cmc-e2e",
+        "--build_name",
+        s.build,
+      );
       expect(r.code, hostile).toBe(2);
       expect(r.err).toContain("is not an ssh destination");
     }
@@ -158,11 +211,17 @@ describe("atvm approve → launch (process launcher)", () => {
     for (let i = 0; i < 50 && !existsSync(join(s.root, ".runner-start.json")); i += 1) {
       await new Promise((res) => setTimeout(res, 100));
     }
-    expect(JSON.parse(readFileSync(join(s.root, ".runner-start.json"), "utf8"))).toMatchObject({ watcherAlive: true });
+    expect(JSON.parse(readFileSync(join(s.root, ".runner-start.json"), "utf8"))).toMatchObject({
+      watcherAlive: true,
+    });
     expect(s.order()).toEqual(["template", "runner"]);
     // R34: who and when, in the plan file; the next command printed.
     const saved = s.saved(plan.id);
-    expect(saved.approval).toMatchObject({ by: "tester", withWatcher: true, outcome: { status: "launched", failedStep: null } });
+    expect(saved.approval).toMatchObject({
+      by: "tester",
+      withWatcher: true,
+      outcome: { status: "launched", failedStep: null },
+    });
     expect(Date.parse(saved.approval?.at ?? "")).toBeGreaterThanOrEqual(Date.parse(plan.createdAt));
     expect(r.out).toContain(`npx atvm status --build ${s.build} --root ${s.root}`);
   }, 30_000);
@@ -175,7 +234,10 @@ describe("atvm approve → launch (process launcher)", () => {
     expect(r.err).toContain("stopped at config-check: config file cypress.atvm-config.ts is missing");
     expect(r.out).not.toMatch(/\[2\/7\]/);
     expect(s.order()).toEqual([]);
-    expect(s.saved(plan.id).approval?.outcome).toMatchObject({ status: "failed", failedStep: "config-check" });
+    expect(s.saved(plan.id).approval?.outcome).toMatchObject({
+      status: "failed",
+      failedStep: "config-check",
+    });
   });
 
   it("W2 a failing template stops everything, with its output; no watcher, no runner", async () => {
@@ -230,15 +292,36 @@ describe("atvm approve refuses (R22)", () => {
 
     const configFile = join(s.xdg, "atvm.config.json");
     const blacklist = (extra: string[]) =>
-      writeFileSync(configFile, JSON.stringify({ blacklist: [{ reason: "BLACKLISTED: TEST", patterns: ["atvm41-redhat6.0", ...extra] }] }));
+      writeFileSync(
+        configFile,
+        JSON.stringify({
+          blacklist: [{ reason: "BLACKLISTED: TEST", patterns: ["atvm41-redhat6.0", ...extra] }],
+        }),
+      );
     blacklist([]);
-    const planArgs = ["plan", "--root", s.root, "--launcher", "process", "--template_name", "cmc-e2e", "--containsVm", "redhat9", "--config", configFile, "--format", "json"];
+    const planArgs = [
+      "plan",
+      "--root",
+      s.root,
+      "--launcher",
+      "process",
+      "--template_name",
+      "cmc-e2e",
+      "--containsVm",
+      "redhat9",
+      "--config",
+      configFile,
+      "--format",
+      "json",
+    ];
     const stalePlan = JSON.parse((await c.run(...planArgs, "--build_name", `${s.build}-a`)).out) as Plan;
     expect(stalePlan.templateCommand).toContain("--exclude_partial_match atvm41-redhat6.0");
     blacklist(["atvm21-redhat9.0"]);
     const stale = await c.run("approve", stalePlan.id);
     expect(stale.code).toBe(2);
-    expect(stale.err).toMatch(/is stale and was not run: the blacklist changed \(planned [0-9a-f]{12}…, now [0-9a-f]{12}…\)/);
+    expect(stale.err).toMatch(
+      /is stale and was not run: the blacklist changed \(planned [0-9a-f]{12}…, now [0-9a-f]{12}…\)/,
+    );
 
     const expiring = JSON.parse((await c.run(...planArgs, "--build_name", `${s.build}-b`)).out) as Plan;
     clock.advance(3_600_000);
@@ -254,7 +337,9 @@ describe("atvm approve refuses (R22)", () => {
     expect(tampered.err).toContain("is not a valid atvm.plan.v1");
     expect(s.order()).toEqual([]);
 
-    const used = JSON.parse((await c.run(...planArgs, "--build_name", `${s.build}-d`, "--config_file", "missing.ts")).out) as Plan;
+    const used = JSON.parse(
+      (await c.run(...planArgs, "--build_name", `${s.build}-d`, "--config_file", "missing.ts")).out,
+    ) as Plan;
     expect((await c.run("approve", used.id)).code).toBe(1); // stops at config-check
     const again = await c.run("approve", used.id);
     expect(again.code).toBe(2);
@@ -270,10 +355,24 @@ describe("atvm replay (T3)", () => {
       hosts: { host: string; status: string }[];
     };
     const failed = expected.hosts.filter((h) => h.status === "FAIL").map((h) => h.host);
-    const r = await s.c.run("replay", "--root", FLAT_RUN, "--build", expected.build, "--launcher", "process", "--format", "json");
+    const r = await s.c.run(
+      "replay",
+      "--root",
+      FLAT_RUN,
+      "--build",
+      expected.build,
+      "--launcher",
+      "process",
+      "--format",
+      "json",
+    );
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.out) as { hosts: string[]; leftOut: { host: string; reason: string }[]; plan: Plan };
+    const out = JSON.parse(r.out) as {
+      hosts: string[];
+      leftOut: { host: string; reason: string }[];
+      plan: Plan;
+    };
     expect([...out.hosts, ...out.leftOut.map((l) => l.host)].sort()).toEqual([...failed].sort());
     for (const l of out.leftOut) expect(l.reason).toMatch(/^signature [a-z-]+: do not replay/);
     expect(out.leftOut.map((l) => l.host)).toEqual(["atvm24-redhat9.6"]);
@@ -287,7 +386,15 @@ describe("atvm replay (T3)", () => {
 
   it("T3 R37 an explicit --hosts list naming a blacklisted or unknown host is refused", async () => {
     const s = setup();
-    const r = await s.c.run("replay", "--root", FLAT_RUN, "--build", "e2e-redhat9.7-0327", "--hosts", "atvm41-redhat6.0");
+    const r = await s.c.run(
+      "replay",
+      "--root",
+      FLAT_RUN,
+      "--build",
+      "e2e-redhat9.7-0327",
+      "--hosts",
+      "atvm41-redhat6.0",
+    );
     expect(r.code).toBe(2);
     expect(r.err).toContain("atvm41-redhat6.0");
   });

@@ -1,5 +1,5 @@
-export { checkName, NAME_RULES, type NameKind, type NameRule } from "./names.ts";
 export * from "./launch.ts";
+export { checkName, NAME_RULES, type NameKind, type NameRule } from "./names.ts";
 export * from "./options.ts";
 export * from "./plan.ts";
 export { type PlanParseResult, parsePlanJson, planJsonSchema } from "./schema.ts";

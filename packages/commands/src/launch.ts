@@ -67,6 +67,7 @@ export const SYSTEMD_RUNNER_START_SCRIPT: string = [
 /** Shell function: is pid `$1` a live (not zombie) process? Reads /proc, else ps. */
 const ALIVE_FN = [
   "alive() {",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: POSIX sh parameter expansion, not a JS template
   '  s=$(cat "/proc/$1/stat" 2>/dev/null) && { s=${s##*) }; case $s in Z*|X*) return 1;; esac; return 0; }',
   '  s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1',
   '  case $s in ""|Z*) return 1;; esac; return 0',
@@ -101,7 +102,7 @@ export const PROCESS_STOP_SCRIPT: string = [
  */
 export const PROCESS_START_SCRIPT: string = [
   ALIVE_FN,
-  'pidf=$1; log=$2; envf=$3; need=$4; check=$5; label=$6; shift 6',
+  "pidf=$1; log=$2; envf=$3; need=$4; check=$5; label=$6; shift 6",
   'if [ -n "$need" ]; then',
   '  p=$(cat -- "$need" 2>/dev/null)',
   '  case $p in ""|*[!0-9]*) p=;; esac',
@@ -125,7 +126,7 @@ export const PROCESS_START_SCRIPT: string = [
  * (truncated first), then prints the file's last 4000 bytes and exits with the command's code.
  */
 export const OUTPUT_TO_FILE_SCRIPT: string = [
-  'f=$1; shift',
+  "f=$1; shift",
   '"$@" >"$f" 2>&1; rc=$?',
   'tail -c 4000 -- "$f"',
   "exit $rc",
@@ -140,6 +141,7 @@ export const WRITE_ENV_FILE_SCRIPT: string = [
   'f=$1; shift; umask 077; mkdir -p -- "$(dirname -- "$f")" || exit 1',
   ': >"$f.tmp" || exit 1',
   'for kv in "$@"; do',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: POSIX sh parameter expansion, not a JS template
   "  k=${kv%%=*}; v=${kv#*=}",
   "  v=$(printf '%s' \"$v\" | sed -e 's/[\\\\\"$`]/\\\\&/g')",
   '  printf \'%s="%s"\\n\' "$k" "$v" >>"$f.tmp"',
@@ -164,7 +166,8 @@ export function stepsToRun<S extends { readonly name: string; readonly argv: rea
       if (step.name !== "runner-start") return step;
       const label = step.argv[3];
       // systemd: sh -c SCRIPT label runnerUnit watcherUnit; process: sh -c SCRIPT label pid log env NEED …
-      const index = label === "atvm-runner-start" ? (step.argv[2] === SYSTEMD_RUNNER_START_SCRIPT ? 5 : 7) : -1;
+      const index =
+        label === "atvm-runner-start" ? (step.argv[2] === SYSTEMD_RUNNER_START_SCRIPT ? 5 : 7) : -1;
       if (index < 0) return step;
       const argv = [...step.argv];
       argv[index] = "";
@@ -241,14 +244,16 @@ export function verifyGenerated(
   const hosts = expect.hosts ?? [...covered];
   if (hosts.length === 0) problems.push(`${configFile}: specPattern names no generated host spec`);
   for (const host of hosts) {
-    if (!specs.has(`${folder}/${host}.cy.ts`)) problems.push(`${host}: no generated spec ${folder}/${host}.cy.ts`);
+    if (!specs.has(`${folder}/${host}.cy.ts`))
+      problems.push(`${host}: no generated spec ${folder}/${host}.cy.ts`);
     if (!covered.has(host)) problems.push(`${host}: not in specPattern of ${configFile}`);
     const hit = expect.excluded.find((p) => host.includes(p));
     if (hit !== undefined) problems.push(`${host}: matches excluded pattern ${hit} (R2) but is in the run`);
   }
   if (expect.hosts !== null) {
     const extra = [...covered].filter((h) => !expect.hosts?.includes(h));
-    if (extra.length > 0) problems.push(`specPattern of ${configFile} holds hosts not requested: ${extra.join(", ")}`);
+    if (extra.length > 0)
+      problems.push(`specPattern of ${configFile} holds hosts not requested: ${extra.join(", ")}`);
   }
   return problems.length === 0 ? { ok: true, hosts } : { ok: false, problems };
 }

@@ -13,8 +13,6 @@ import type { BlacklistEntry, EpochMs } from "@atvm-watch/engine";
 import { AtvmError, DEFAULT_BLACKLIST } from "@atvm-watch/engine";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import { checkName } from "./names.ts";
-import { type RunCommands, type RunRequest, resolveRequest, runnerArgv, templateArgv } from "./options.ts";
 import {
   type Launcher,
   PROCESS_START_SCRIPT,
@@ -24,6 +22,8 @@ import {
   SYSTEMD_STOP_SCRIPT,
   SYSTEMD_WATCHER_START_SCRIPT,
 } from "./launch.ts";
+import { checkName } from "./names.ts";
+import { type RunCommands, type RunRequest, resolveRequest, runnerArgv, templateArgv } from "./options.ts";
 import { renderShellCommand } from "./shell-words.ts";
 
 /** The schema id of the plan JSON (docs/plan.schema.json). */
@@ -36,7 +36,10 @@ export const WATCHER_STATE_ROOT = "/var/lib/atvm-run-watcher";
  * The command that runs `atvm` on the controller for the process launcher's watcher (the
  * systemd unit has its own `ExecStart`): the W9 install path, run by `node` from PATH.
  */
-export const DEFAULT_ATVM_COMMAND: readonly string[] = ["node", "/opt/atvm-watcher-service/packages/cli/bin/atvm.js"];
+export const DEFAULT_ATVM_COMMAND: readonly string[] = [
+  "node",
+  "/opt/atvm-watcher-service/packages/cli/bin/atvm.js",
+];
 /** Where generated host specs are written, relative to the automation root. */
 export const GENERATED_SPEC_FOLDER = "cypress/e2e/generated";
 
@@ -192,7 +195,11 @@ export function buildPlan(input: PlanInput): Plan {
   const root = checkName("root", input.root, "automation root");
   const destination = input.destination ?? null;
   if (destination !== null) checkName("controller", destination, "--controller");
-  const controller = checkName("controller", input.controller ?? `${destination ?? "local"}:${root}`, "controller");
+  const controller = checkName(
+    "controller",
+    input.controller ?? `${destination ?? "local"}:${root}`,
+    "controller",
+  );
   const launcher = input.launcher ?? "systemd";
   if (launcher !== "systemd" && launcher !== "process") {
     throw new AtvmError("USAGE", `launcher ${JSON.stringify(launcher)} is not systemd or process`);

@@ -5,8 +5,8 @@
  */
 import { z } from "zod";
 import { LAUNCHERS } from "./launch.ts";
-import { renderShellCommand } from "./shell-words.ts";
 import { checkPlanFresh, PLAN_SCHEMA_ID, type Plan, STEP_NAMES } from "./plan.ts";
+import { renderShellCommand } from "./shell-words.ts";
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 const iso = z.iso.datetime();
@@ -94,7 +94,10 @@ export function parsePlanJson(value: unknown): PlanParseResult {
   }
   const template = plan.steps.find((step) => step.name === "template");
   if (template === undefined || renderShellCommand(template.argv) !== plan.templateCommand) {
-    return { ok: false, problems: ["templateCommand: does not match the template step's argv; rebuild the plan"] };
+    return {
+      ok: false,
+      problems: ["templateCommand: does not match the template step's argv; rebuild the plan"],
+    };
   }
   const integrity = checkPlanFresh(plan, plan.witness, Date.parse(plan.createdAt), Number.POSITIVE_INFINITY);
   if (!integrity.fresh) {

@@ -328,7 +328,10 @@ describe("plan", () => {
       specFolder: "cypress/e2e/generated",
       excluded: BLACKLIST_PATTERNS,
     });
-    expect(step("watcher-start")?.argv.slice(3)).toEqual(["atvm-watcher-start", "atvm-run-watcher@e2e-0327.service"]);
+    expect(step("watcher-start")?.argv.slice(3)).toEqual([
+      "atvm-watcher-start",
+      "atvm-run-watcher@e2e-0327.service",
+    ]);
     // R26: the runner starts only while the watcher unit is active.
     expect(step("runner-start")?.argv.slice(3)).toEqual([
       "atvm-runner-start",

@@ -39,7 +39,10 @@ const EXPECT = { specFolder: "cypress/e2e/generated", excluded: ["atvm41-redhat6
 
 describe("R23 verification by parsing the config and the spec listing", () => {
   it("R23 passes when every requested host has a spec and is in specPattern", () => {
-    const text = config(["cypress/e2e/generated/atvm9-redhat9.7.cy.ts", "cypress/e2e/generated/atvm19-redhat9.7.cy.ts"]);
+    const text = config([
+      "cypress/e2e/generated/atvm9-redhat9.7.cy.ts",
+      "cypress/e2e/generated/atvm19-redhat9.7.cy.ts",
+    ]);
     expect(
       verifyGenerated({ ...EXPECT, hosts: ["atvm9-redhat9.7", "atvm19-redhat9.7"] }, text, "c.ts", [
         "atvm9-redhat9.7.cy.ts",
@@ -49,7 +52,9 @@ describe("R23 verification by parsing the config and the spec listing", () => {
   });
   it("R23 a prefix-collision host (atvm9 vs atvm19) is not satisfied by the other's spec", () => {
     const text = config(["cypress/e2e/generated/atvm19-redhat9.7.cy.ts"]);
-    const got = verifyGenerated({ ...EXPECT, hosts: ["atvm9-redhat9.7"] }, text, "c.ts", ["atvm19-redhat9.7.cy.ts"]);
+    const got = verifyGenerated({ ...EXPECT, hosts: ["atvm9-redhat9.7"] }, text, "c.ts", [
+      "atvm19-redhat9.7.cy.ts",
+    ]);
     expect(got).toEqual({
       ok: false,
       problems: [
@@ -70,12 +75,16 @@ describe("R23 verification by parsing the config and the spec listing", () => {
   });
   it("R23 a glob specPattern covers the specs it matches; a config without a literal specPattern fails", () => {
     const glob = `export default { e2e: { specPattern: "cypress/e2e/generated/*.cy.ts" } };`;
-    expect(verifyGenerated({ ...EXPECT, hosts: ["atvm9-redhat9.7"] }, glob, "c.ts", ["atvm9-redhat9.7.cy.ts"])).toEqual({
+    expect(
+      verifyGenerated({ ...EXPECT, hosts: ["atvm9-redhat9.7"] }, glob, "c.ts", ["atvm9-redhat9.7.cy.ts"]),
+    ).toEqual({
       ok: true,
       hosts: ["atvm9-redhat9.7"],
     });
     const dynamic = "export default { e2e: { specPattern: process.env.SPECS } };";
-    expect(verifyGenerated({ ...EXPECT, hosts: ["atvm9-redhat9.7"] }, dynamic, "c.ts", [])).toMatchObject({ ok: false });
+    expect(verifyGenerated({ ...EXPECT, hosts: ["atvm9-redhat9.7"] }, dynamic, "c.ts", [])).toMatchObject({
+      ok: false,
+    });
   });
 });
 
@@ -91,14 +100,18 @@ describe("launch scripts (run by a real sh)", () => {
     mkdirSync(join(dir, "e2e-1"));
     expect(sh(["sh", "-c", STATE_RESET_SCRIPT, "x", join(dir, "e2e-1")]).status).toBe(0);
     expect(readdirSync(dir)).toEqual([expect.stringMatching(/^\.e2e-1\.prev-\d{8}T\d{6}Z$/)]);
-    expect(sh(["sh", "-c", STATE_RESET_SCRIPT, "x", join(dir, "e2e-1")]).stdout).toContain("no earlier watcher state");
+    expect(sh(["sh", "-c", STATE_RESET_SCRIPT, "x", join(dir, "e2e-1")]).stdout).toContain(
+      "no earlier watcher state",
+    );
   });
   it("W8 the env file writer quotes values for systemd EnvironmentFile and never runs them", () => {
     const dir = tmp();
     const file = join(dir, "run/b.env");
     const r = sh(writeEnvFileArgv(file, { B: 'say "hi" $(id) `id` \\n', A: "python3 ./x.py --a b" }));
     expect(r.status).toBe(0);
-    expect(readFileSync(file, "utf8")).toBe('A="python3 ./x.py --a b"\nB="say \\"hi\\" \\$(id) \\`id\\` \\\\n"\n');
+    expect(readFileSync(file, "utf8")).toBe(
+      'A="python3 ./x.py --a b"\nB="say \\"hi\\" \\$(id) \\`id\\` \\\\n"\n',
+    );
   });
 });
 
@@ -116,9 +129,14 @@ describe("R34 steps of an approval without the watcher", () => {
       const without = stepsToRun(plan.steps, false);
       expect(without.map((s) => s.name)).not.toContain("watcher-start");
       const rewritten = without.find((s) => s.name === "runner-start");
-      const changed = (runner?.argv ?? []).flatMap((w, i) => (w === rewritten?.argv[i] ? [] : [[w, rewritten?.argv[i]]]));
+      const changed = (runner?.argv ?? []).flatMap((w, i) =>
+        w === rewritten?.argv[i] ? [] : [[w, rewritten?.argv[i]]],
+      );
       expect(changed).toEqual([
-        [launcher === "systemd" ? "atvm-run-watcher@e2e-1.service" : "/var/tmp/w/.pids/e2e-1.watcher.pid", ""],
+        [
+          launcher === "systemd" ? "atvm-run-watcher@e2e-1.service" : "/var/tmp/w/.pids/e2e-1.watcher.pid",
+          "",
+        ],
       ]);
       expect(stepsToRun(plan.steps, true)).toBe(plan.steps);
     });
