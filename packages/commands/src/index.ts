@@ -1,3 +1,4 @@
+export * from "./launch.ts";
 export { checkName, NAME_RULES, type NameKind, type NameRule } from "./names.ts";
 export * from "./options.ts";
 export * from "./plan.ts";

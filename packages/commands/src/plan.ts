@@ -13,6 +13,15 @@ import type { BlacklistEntry, EpochMs } from "@atvm-watch/engine";
 import { AtvmError, DEFAULT_BLACKLIST } from "@atvm-watch/engine";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import {
+  type Launcher,
+  PROCESS_START_SCRIPT,
+  PROCESS_STOP_SCRIPT,
+  STATE_RESET_SCRIPT,
+  SYSTEMD_RUNNER_START_SCRIPT,
+  SYSTEMD_STOP_SCRIPT,
+  SYSTEMD_WATCHER_START_SCRIPT,
+} from "./launch.ts";
 import { checkName } from "./names.ts";
 import { type RunCommands, type RunRequest, resolveRequest, runnerArgv, templateArgv } from "./options.ts";
 import { renderShellCommand } from "./shell-words.ts";
@@ -23,6 +32,14 @@ export const PLAN_SCHEMA_ID = "atvm.plan.v1";
 export const DEFAULT_PLAN_EXPIRY_MS: number = 60 * 60 * 1000;
 /** Where the watcher keeps per-run state (W9): `<root>/<build>/`. */
 export const WATCHER_STATE_ROOT = "/var/lib/atvm-run-watcher";
+/**
+ * The command that runs `atvm` on the controller for the process launcher's watcher (the
+ * systemd unit has its own `ExecStart`): the W9 install path, run by `node` from PATH.
+ */
+export const DEFAULT_ATVM_COMMAND: readonly string[] = [
+  "node",
+  "/opt/atvm-watcher-service/packages/cli/bin/atvm.js",
+];
 /** Where generated host specs are written, relative to the automation root. */
 export const GENERATED_SPEC_FOLDER = "cypress/e2e/generated";
 
@@ -82,6 +99,12 @@ export interface Plan {
   /** sha256 (hex) over the canonical form of `steps`: exactly what will run. */
   readonly digest: string;
   readonly build: string;
+  /** The ssh destination `[user@]host` of the controller, `null` for this machine. */
+  readonly controller: string | null;
+  /** How the watcher and runner are started: systemd units (W1) or detached processes (the fallback). */
+  readonly launcher: Launcher;
+  /** The atvm config file (on the planning machine) whose `blacklist` was used; `null`: the built-in one. */
+  readonly blacklistSource: string | null;
   /** The controller's automation root, where the scripts run. */
   readonly root: string;
   /** R34: `true` for `approve` (with the watcher), `false` for `approve without watcher`. */
@@ -96,6 +119,24 @@ export interface Plan {
   readonly createdAt: string;
   /** `createdAt` plus the expiry (UTC ISO-8601). */
   readonly expiresAt: string;
+  /** Set once, by `atvm approve` (R34); not part of the id or digest. */
+  readonly approval?: PlanApproval;
+}
+
+/** Who approved a plan and when, and how the launch went (written into the saved plan). */
+export interface PlanApproval {
+  /** The approving user (login name), e.g. `aw`. */
+  readonly by: string;
+  /** UTC ISO-8601 with milliseconds. */
+  readonly at: string;
+  /** R34: `false` for `approve --without-watcher` (the watcher-start step is skipped). */
+  readonly withWatcher: boolean;
+  /** The launch outcome once known: `launched`, or `failed` at `failedStep`. */
+  readonly outcome?: {
+    readonly status: "launched" | "failed";
+    readonly failedStep: StepName | null;
+    readonly finishedAt: string;
+  };
 }
 
 /** Input of {@link buildPlan}. */
@@ -106,14 +147,27 @@ export interface PlanInput {
   /** Start the watcher (R34: default `true`, `approve`); `false` for `approve without watcher`. */
   readonly watcher?: boolean;
   readonly toolVersion: string;
-  /** The controller label of the witness (`NAME_RULES.controller`). */
-  readonly controller: string;
+  /** The controller label of the witness (`NAME_RULES.controller`); default `<destination or local>:<root>`. */
+  readonly controller?: string;
+  /** The ssh destination of the controller (already validated by the ssh adapter); `null`/absent: this machine. */
+  readonly destination?: string | null;
+  /** Default `systemd`. */
+  readonly launcher?: Launcher;
+  /** Watcher state root on the controller (absolute); default {@link WATCHER_STATE_ROOT}. */
+  readonly stateRoot?: string;
+  /**
+   * Process launcher only: the argv prefix that runs `atvm` on the controller (absolute paths or
+   * bare program names); default {@link DEFAULT_ATVM_COMMAND}.
+   */
+  readonly atvmCommand?: readonly string[];
   /** Creation time (ms since the epoch, UTC); core reads no clock. */
   readonly now: EpochMs;
   /** How long the plan stays approvable (ms); default {@link DEFAULT_PLAN_EXPIRY_MS}. */
   readonly expiryMs?: number;
   /** The blacklist; default the maintained one (R2/R13). */
   readonly blacklist?: readonly BlacklistEntry[];
+  /** Where `blacklist` came from (an atvm config file path), recorded so approve re-reads the same; default `null`. */
+  readonly blacklistSource?: string | null;
 }
 
 /** sha256 (hex) of a blacklist's canonical form (entries in order, `[pattern, reason]` each). */
@@ -139,7 +193,21 @@ export function buildPlan(input: PlanInput): Plan {
   const blacklist = input.blacklist ?? DEFAULT_BLACKLIST;
   const commands = resolveRequest(input.request, blacklist);
   const root = checkName("root", input.root, "automation root");
-  const controller = checkName("controller", input.controller, "controller");
+  const destination = input.destination ?? null;
+  if (destination !== null) checkName("controller", destination, "--controller");
+  const controller = checkName(
+    "controller",
+    input.controller ?? `${destination ?? "local"}:${root}`,
+    "controller",
+  );
+  const launcher = input.launcher ?? "systemd";
+  if (launcher !== "systemd" && launcher !== "process") {
+    throw new AtvmError("USAGE", `launcher ${JSON.stringify(launcher)} is not systemd or process`);
+  }
+  const stateRoot = checkName("root", input.stateRoot ?? WATCHER_STATE_ROOT, "watcher state folder");
+  const atvmCommand = (input.atvmCommand ?? DEFAULT_ATVM_COMMAND).map((word) =>
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(word) ? word : checkName("root", word, "atvm command"),
+  );
   const toolVersion = checkName("version", input.toolVersion, "tool version");
   const expiryMs = input.expiryMs ?? DEFAULT_PLAN_EXPIRY_MS;
   if (!Number.isFinite(expiryMs) || expiryMs < 0 || !Number.isFinite(input.now)) {
@@ -149,7 +217,7 @@ export function buildPlan(input: PlanInput): Plan {
     );
   }
   const watcher = input.watcher ?? true;
-  const steps = planSteps(commands, root, watcher);
+  const steps = planSteps(commands, { root, watcher, launcher, stateRoot, atvmCommand });
   const witness: PlanWitness = {
     blacklistDigest: blacklistDigest(blacklist),
     toolVersion,
@@ -158,9 +226,12 @@ export function buildPlan(input: PlanInput): Plan {
   const digest = stepsDigest(steps);
   return {
     schema: PLAN_SCHEMA_ID,
-    id: planId(digest, witness, watcher),
+    id: planId(digest, witness, watcher, destination, launcher),
     digest,
     build: commands.runner.buildName,
+    controller: destination,
+    launcher,
+    blacklistSource: input.blacklistSource ?? null,
     root,
     watcher,
     templateCommand: renderShellCommand(templateArgv(commands.template)),
@@ -218,7 +289,7 @@ export function checkPlanFresh(
   if (now < created) changes.push({ kind: "not-yet-created", createdAt: plan.createdAt, now: nowIso });
   const digest = stepsDigest(plan.steps);
   if (digest !== plan.digest) changes.push({ kind: "digest", planned: plan.digest, current: digest });
-  const id = planId(plan.digest, plan.witness, plan.watcher);
+  const id = planId(plan.digest, plan.witness, plan.watcher, plan.controller, plan.launcher);
   if (id !== plan.id) changes.push({ kind: "id", planned: plan.id, current: id });
   return changes.length === 0 ? { fresh: true } : { fresh: false, changes };
 }
@@ -242,24 +313,57 @@ export function canonicalSteps(steps: readonly PlanStep[]): string {
 
 // --- internal helpers ---
 
-function planSteps(commands: RunCommands, root: string, watcher: boolean): PlanStep[] {
+interface StepContext {
+  readonly root: string;
+  readonly watcher: boolean;
+  readonly launcher: Launcher;
+  readonly stateRoot: string;
+  readonly atvmCommand: readonly string[];
+}
+
+function planSteps(commands: RunCommands, ctx: StepContext): PlanStep[] {
   const build = commands.runner.buildName;
   const template = templateArgv(commands.template);
   const runner = runnerArgv(commands.runner);
   const step = (name: StepName, argv: readonly string[], extra: Partial<PlanStep> = {}): PlanStep => ({
     name,
     argv,
-    cwd: root,
+    cwd: ctx.root,
     stdout: null,
     env: {},
     expect: null,
     ...extra,
   });
+  const sh = (script: string, label: string, ...args: string[]): readonly string[] => [
+    "sh",
+    "-c",
+    script,
+    label,
+    ...args,
+  ];
+  const watcherEnv: Record<string, string> = {
+    ATVM_WATCHER_TEMPLATE: commands.template.template,
+    ATVM_WATCHER_TEMPLATE_COMMAND: renderShellCommand(template),
+    ATVM_WATCHER_RUNNER_COMMAND: renderShellCommand(runner),
+    ATVM_WATCHER_CATEGORIZED: commands.runner.categorize ? "1" : "0",
+    ATVM_WATCHER_ROOT: ctx.root,
+  };
+  const runnerLog = `/tmp/${build}.log`;
+  const stateDir = `${ctx.stateRoot}/${build}`;
   const watcherUnit = `atvm-run-watcher@${build}.service`;
+  const runnerUnit = `atvm-runner@${build}.service`;
+  const watcherPid = `${ctx.stateRoot}/.pids/${build}.watcher.pid`;
+  const runnerPid = `${ctx.stateRoot}/.pids/${build}.runner.pid`;
+  const systemd = ctx.launcher === "systemd";
   const steps: PlanStep[] = [
     step("config-check", ["test", "-f", commands.template.configFile]),
-    step("watcher-stop", ["systemctl", "stop", watcherUnit]),
-    step("watcher-state-reset", ["rm", "-rf", "--", `${WATCHER_STATE_ROOT}/${build}`]),
+    step(
+      "watcher-stop",
+      systemd
+        ? sh(SYSTEMD_STOP_SCRIPT, "atvm-watcher-stop", watcherUnit, runnerUnit)
+        : sh(PROCESS_STOP_SCRIPT, "atvm-watcher-stop", watcherPid, build),
+    ),
+    step("watcher-state-reset", sh(STATE_RESET_SCRIPT, "atvm-state-reset", stateDir)),
     step("template", template, { stdout: `/tmp/${build}.launch.log` }),
     step("verify", ["cat", "--", commands.template.configFile], {
       expect: {
@@ -269,26 +373,64 @@ function planSteps(commands: RunCommands, root: string, watcher: boolean): PlanS
       },
     }),
   ];
-  if (watcher) {
+  if (ctx.watcher) {
     steps.push(
-      step("watcher-start", ["systemctl", "start", watcherUnit], {
-        env: {
-          ATVM_WATCHER_TEMPLATE: commands.template.template,
-          ATVM_WATCHER_TEMPLATE_COMMAND: renderShellCommand(template),
-          ATVM_WATCHER_RUNNER_COMMAND: renderShellCommand(runner),
-          ATVM_WATCHER_CATEGORIZED: commands.runner.categorize ? "1" : "0",
-        },
-      }),
+      systemd
+        ? step("watcher-start", sh(SYSTEMD_WATCHER_START_SCRIPT, "atvm-watcher-start", watcherUnit), {
+            env: watcherEnv,
+          })
+        : step(
+            "watcher-start",
+            sh(
+              PROCESS_START_SCRIPT,
+              "atvm-watcher-start",
+              watcherPid,
+              `${ctx.stateRoot}/.pids/${build}.watcher.log`,
+              `${ctx.stateRoot}/atvm-run-watcher.env`,
+              "",
+              "1",
+              "watcher",
+              "env",
+              ...Object.entries(watcherEnv).map(([k, v]) => `${k}=${v}`),
+              ...ctx.atvmCommand,
+              "watch",
+              "--build",
+              build,
+              "--root",
+              ctx.root,
+              "--state-dir",
+              ctx.stateRoot,
+            ),
+          ),
     );
   }
   steps.push(
-    step("runner-start", ["systemctl", "start", `atvm-runner@${build}.service`], {
-      env: {
-        ATVM_RUNNER_COMMAND: renderShellCommand(runner),
-        ATVM_RUNNER_WORKDIR: root,
-        ATVM_RUNNER_LOG: `/tmp/${build}.log`,
-      },
-    }),
+    systemd
+      ? step(
+          "runner-start",
+          sh(SYSTEMD_RUNNER_START_SCRIPT, "atvm-runner-start", runnerUnit, ctx.watcher ? watcherUnit : ""),
+          {
+            env: {
+              ATVM_RUNNER_COMMAND: renderShellCommand(runner),
+              ATVM_RUNNER_WORKDIR: ctx.root,
+              ATVM_RUNNER_LOG: runnerLog,
+            },
+          },
+        )
+      : step(
+          "runner-start",
+          sh(
+            PROCESS_START_SCRIPT,
+            "atvm-runner-start",
+            runnerPid,
+            runnerLog,
+            "",
+            ctx.watcher ? watcherPid : "",
+            "0",
+            "runner",
+            ...runner,
+          ),
+        ),
   );
   return steps;
 }
@@ -297,7 +439,13 @@ function stepsDigest(steps: readonly PlanStep[]): string {
   return sha256Hex(canonicalSteps(steps));
 }
 
-function planId(digest: string, witness: PlanWitness, watcher: boolean): string {
+function planId(
+  digest: string,
+  witness: PlanWitness,
+  watcher: boolean,
+  destination: string | null,
+  launcher: Launcher,
+): string {
   return sha256Hex(
     JSON.stringify([
       PLAN_SCHEMA_ID,
@@ -306,6 +454,8 @@ function planId(digest: string, witness: PlanWitness, watcher: boolean): string 
       witness.toolVersion,
       witness.controller,
       watcher,
+      destination,
+      launcher,
     ]),
   );
 }

@@ -4,7 +4,9 @@
  * committed file in sync). Pure.
  */
 import { z } from "zod";
+import { LAUNCHERS } from "./launch.ts";
 import { checkPlanFresh, PLAN_SCHEMA_ID, type Plan, STEP_NAMES } from "./plan.ts";
+import { renderShellCommand } from "./shell-words.ts";
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 const iso = z.iso.datetime();
@@ -33,6 +35,9 @@ const planSchema = z
     id: hex64,
     digest: hex64,
     build: z.string().min(1),
+    controller: z.string().min(1).nullable(),
+    launcher: z.enum(LAUNCHERS as [string, ...string[]]),
+    blacklistSource: z.string().min(1).nullable(),
     root: z.string().min(1),
     watcher: z.boolean(),
     templateCommand: z.string().min(1),
@@ -43,6 +48,22 @@ const planSchema = z
       .strict(),
     createdAt: iso,
     expiresAt: iso,
+    approval: z
+      .object({
+        by: z.string().min(1),
+        at: iso,
+        withWatcher: z.boolean(),
+        outcome: z
+          .object({
+            status: z.enum(["launched", "failed"]),
+            failedStep: z.enum(STEP_NAMES).nullable(),
+            finishedAt: iso,
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -70,6 +91,13 @@ export function parsePlanJson(value: unknown): PlanParseResult {
   if (order.some((index, i) => i > 0 && index <= (order[i - 1] as number))) {
     const names = plan.steps.map((step) => step.name).join(", ");
     return { ok: false, problems: [`steps: ${names} is not in launch order ${STEP_NAMES.join(", ")} (R26)`] };
+  }
+  const template = plan.steps.find((step) => step.name === "template");
+  if (template === undefined || renderShellCommand(template.argv) !== plan.templateCommand) {
+    return {
+      ok: false,
+      problems: ["templateCommand: does not match the template step's argv; rebuild the plan"],
+    };
   }
   const integrity = checkPlanFresh(plan, plan.witness, Date.parse(plan.createdAt), Number.POSITIVE_INFINITY);
   if (!integrity.fresh) {

@@ -17,7 +17,9 @@ import {
   renderShellCommand,
   resolveRequest,
   runnerArgv,
+  STATE_RESET_SCRIPT,
   STEP_NAMES,
+  SYSTEMD_STOP_SCRIPT,
   type TemplateOptions,
   templateArgv,
 } from "../src/index.ts";
@@ -303,11 +305,20 @@ describe("plan", () => {
     expect(plan.steps.map((s) => s.name)).toEqual([...STEP_NAMES]);
     const step = (name: string) => plan.steps.find((s) => s.name === name);
     expect(step("config-check")?.argv).toEqual(["test", "-f", "cypress.atvm-config-gold.ts"]);
-    expect(step("watcher-stop")?.argv).toEqual(["systemctl", "stop", "atvm-run-watcher@e2e-0327.service"]);
+    // W3: a fixed script stops the stale watcher unit (hiding only "not loaded", R24) and moves its state aside.
+    expect(step("watcher-stop")?.argv).toEqual([
+      "sh",
+      "-c",
+      SYSTEMD_STOP_SCRIPT,
+      "atvm-watcher-stop",
+      "atvm-run-watcher@e2e-0327.service",
+      "atvm-runner@e2e-0327.service",
+    ]);
     expect(step("watcher-state-reset")?.argv).toEqual([
-      "rm",
-      "-rf",
-      "--",
+      "sh",
+      "-c",
+      STATE_RESET_SCRIPT,
+      "atvm-state-reset",
       "/var/lib/atvm-run-watcher/e2e-0327",
     ]);
     expect(step("template")?.stdout).toBe("/tmp/e2e-0327.launch.log");
@@ -317,7 +328,16 @@ describe("plan", () => {
       specFolder: "cypress/e2e/generated",
       excluded: BLACKLIST_PATTERNS,
     });
-    expect(step("watcher-start")?.argv).toEqual(["systemctl", "start", "atvm-run-watcher@e2e-0327.service"]);
+    expect(step("watcher-start")?.argv.slice(3)).toEqual([
+      "atvm-watcher-start",
+      "atvm-run-watcher@e2e-0327.service",
+    ]);
+    // R26: the runner starts only while the watcher unit is active.
+    expect(step("runner-start")?.argv.slice(3)).toEqual([
+      "atvm-runner-start",
+      "atvm-runner@e2e-0327.service",
+      "atvm-run-watcher@e2e-0327.service",
+    ]);
     expect(step("runner-start")?.env).toEqual({
       ATVM_RUNNER_COMMAND:
         "python3 ./run-sorry-cypress.py --config_file cypress.atvm-config-gold.ts --build_name e2e-0327",

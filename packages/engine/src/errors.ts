@@ -9,6 +9,14 @@ export type AtvmErrorCode =
   | "INVALID_PATH"
   | "INVALID_NAME"
   | "HOST_BLACKLISTED"
+  /** `atvm approve`: no saved plan has that id. */
+  | "PLAN_NOT_FOUND"
+  /** `atvm approve`: a saved plan file that is not a valid atvm.plan.v1 (edited, truncated). */
+  | "PLAN_INVALID"
+  /** `atvm approve`: a stale or expired plan (R22); the message says what changed. */
+  | "PLAN_STALE"
+  /** `atvm approve`: a plan already approved (a plan runs once). */
+  | "PLAN_USED"
   | "CONFIG_INVALID"
   | "CONFIG_NOT_FOUND"
   | "ROOT_NOT_FOUND"
