@@ -2,10 +2,11 @@
  * The `atvm` command. `main(argv, io)` parses `argv` (without `node` and the script), runs the
  * command and resolves the exit code: 0 success (a status was produced, whatever the run state),
  * 1 an unexpected failure, 2 bad usage or configuration (one line naming the
- * value and the fix). bin/atvm.js sets `process.exitCode` from it.
+ * value and the fix): an `AtvmError`'s exit status comes from its code's exit class
+ * (`@atvm-watch/errors`). bin/atvm.js sets `process.exitCode` from it.
  */
 
-import { DEFAULT_MACHINE_POLICY, isAtvmError } from "@atvm-watch/engine";
+import { commandExitStatus, DEFAULT_MACHINE_POLICY, isAtvmError } from "@atvm-watch/engine";
 import { createMattermostNotifier } from "@atvm-watch/mattermost";
 import { createLocalRunner, createProcProbe, createSystemClock } from "@atvm-watch/node-fs";
 import { renderMarkdown } from "@atvm-watch/status";
@@ -293,16 +294,8 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
       return 2; // commander already printed the problem
     }
     if (isAtvmError(error)) {
-      const usage =
-        error.code === "USAGE" ||
-        error.code === "ROOT_NOT_FOUND" ||
-        error.code === "CONFIG_INVALID" ||
-        error.code === "CONFIG_NOT_FOUND" ||
-        error.code === "INVALID_NAME" ||
-        error.code === "BUILD_NOT_FOUND" ||
-        error.code === "INVALID_PATH";
       io.stderr.write(`atvm: ${error.message}\n`);
-      return usage ? 2 : 1;
+      return commandExitStatus(error); // 2 when the code's exit class is operator input (usage, config, noinput)
     }
     io.stderr.write(`atvm: unexpected error: ${oneLine(error)}\n`); // never a stack trace
     return 1;

@@ -18,6 +18,7 @@ import {
   type MachinePolicy,
   type Notifier,
   type Snapshot,
+  serviceExitStatus,
 } from "@atvm-watch/engine";
 import { openFileStateStore } from "@atvm-watch/node-fs";
 import { crashFromEnv, jsonLineLogger, type Observation, runWatcher } from "@atvm-watch/watcher";
@@ -51,14 +52,6 @@ export interface WatchWiring {
   readonly clock?: Clock;
   readonly policy?: MachinePolicy;
 }
-
-const CONFIG_CODES: ReadonlySet<string> = new Set([
-  "ROOT_NOT_FOUND",
-  "CONFIG_INVALID",
-  "CONFIG_NOT_FOUND",
-  "INVALID_NAME",
-  "USAGE",
-]);
 
 /** Exit codes of `atvm watch`. */
 export const WATCH_EXIT = { done: 0, locked: 75, config: 78 } as const;
@@ -123,7 +116,12 @@ export async function runWatch(
   } catch (error) {
     // Bad operator input never heals by waiting: exit 78. A build not seen yet is normal (the
     // watcher starts before the runner, R26): the loop keeps polling for it.
-    if (isAtvmError(error) && CONFIG_CODES.has(error.code)) return fail(error.message);
+    // The code's exit class decides (@atvm-watch/errors): usage and config stop with 78.
+    const status = isAtvmError(error) ? serviceExitStatus(error) : null;
+    if (status !== null) {
+      io.stderr.write(`atvm watch: ${(error as Error).message}\n`);
+      return status;
+    }
   }
   const result = await runWatcher({
     build,
