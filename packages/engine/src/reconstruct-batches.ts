@@ -11,6 +11,7 @@ import {
   type RunnerLogObservation,
 } from "@atvm-watch/artifacts";
 import type { BatchEntry, HostStatus } from "./domain.ts";
+import { compareText } from "./order.ts";
 import { bookkeepingTime } from "./reconstruct-evidence.ts";
 
 /** What batch reconstruction needs to know about one host. */
@@ -252,8 +253,4 @@ function labelFromId(id: string, build: string): string {
 
 function labelGroup(rec: Rec, build: string): string {
   return (rec.label ?? labelFromId(rec.id, build)).toLowerCase();
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -25,7 +25,7 @@ export const SAME_ATTEMPT_TOLERANCE_MS = 10_000;
 export const FAILURE_MESSAGE_MAX_CHARS = 300;
 
 /** What one result says about its host (W7): never PASS from presence. */
-export type Verdict = "pass" | "fail" | "partial" | "empty";
+export type EvidenceVerdict = "pass" | "fail" | "partial" | "empty";
 
 /**
  * The verdict of a parsed result (W7): `fail` when any test (or hook) failed; `empty` for a suite
@@ -36,7 +36,7 @@ export function verdictOf(
   counts: TestCounts,
   testcases: readonly TestcaseResult[],
   finishedAt: EpochMs | null,
-): Verdict {
+): EvidenceVerdict {
   if (counts.failed > 0 || testcases.some((tc) => tc.state === "failed")) return "fail";
   if (counts.total === 0 && testcases.length === 0) return "empty";
   const passed = Math.max(counts.passed, testcases.filter((tc) => tc.state === "passed").length);
@@ -113,7 +113,7 @@ export function compareRecency(a: HostResultObservation, b: HostResultObservatio
 /** One spec run of a host: its results (JUnit first), merged (R27). */
 export interface Attempt {
   readonly results: readonly HostResultObservation[];
-  readonly verdict: Verdict;
+  readonly verdict: EvidenceVerdict;
   readonly time: EpochMs | null;
   readonly startedAt: EpochMs | null;
   readonly finishedAt: EpochMs | null;
@@ -223,7 +223,7 @@ function sourceRank(obs: HostResultObservation): number {
 function toAttempt(group: readonly HostResultObservation[]): Attempt {
   const results = [...group].sort((a, b) => sourceRank(a) - sourceRank(b) || compareRecency(a, b));
   const verdicts = results.map((r) => verdictOf(r.counts, r.testcases, r.finishedAt));
-  const verdict: Verdict = verdicts.includes("fail")
+  const verdict: EvidenceVerdict = verdicts.includes("fail")
     ? "fail"
     : verdicts.includes("pass")
       ? "pass"

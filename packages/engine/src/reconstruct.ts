@@ -52,6 +52,8 @@ export {
   SAME_ATTEMPT_TOLERANCE_MS,
 } from "./reconstruct-evidence.ts";
 
+import { compareText } from "./order.ts";
+
 /** Options of {@link reconstruct}. Times are UTC ms. */
 export interface ReconstructOptions {
   /** The build name (`--build_name`), the snapshot's heading (R4). */
@@ -870,10 +872,6 @@ function stateOf(progress: RunProgress, p: ProgressInput): RunState {
 
 function unique<T>(values: readonly T[]): T[] {
   return [...new Set(values)];
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function isoUtc(ms: EpochMs): string {
