@@ -99,7 +99,7 @@ export async function runWatch(
   }
   const clock = wiring.clock ?? io.clock;
   // A stray SIGTERM must not look like a clean exit (systemd would not restart): exit 143, a failure,
-  // so Restart=on-failure resumes the watch from state.json (reliability.md §6 case 27).
+  // so Restart=on-failure resumes the watch from state.json (docs/watcher.md "Recovery").
   const onTerm = (): void => {
     io.stderr.write("atvm watch: SIGTERM, exiting 143; state.json is resumed on the next start\n");
     process.exit(143);

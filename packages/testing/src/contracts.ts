@@ -300,7 +300,7 @@ export interface NotifierFixture {
   readonly notifier: Notifier;
   /** Messages the far side received, one per request (text as sent, e.g. with a footer appended). */
   readonly received: () => Promise<readonly Notification[]> | readonly Notification[];
-  /** E.g. the webhook URL or its key: it must not appear in any outcome detail (reliability.md §5.3). */
+  /** E.g. the webhook URL or its key: it must not appear in any outcome detail (docs/safety.md "Secrets"). */
   readonly secret?: string;
 }
 
