@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 // Core packages are pure (docs/architecture.md): the compiler (lib ES2023, no Node types) and
 // Biome (noNodejsModules, noRestrictedGlobals) reject I/O; these calls still compile, so grep.
-const CORE = ["artifacts", "engine", "status", "commands", "triage", "config"];
+const CORE = ["errors", "artifacts", "engine", "status", "commands", "triage", "config"];
 const FORBIDDEN: readonly [RegExp, string][] = [
   [/\bDate\.now\s*\(/, "Date.now()"],
   [/\bnew Date\s*\(\s*\)/, "new Date()"],

@@ -1,7 +1,7 @@
 /**
  * JUnit XML parse benchmark (docs/benchmarks.md "Parsing").
  *
- * Generates a mocha-junit-reporter-shaped corpus like research/performance.md into a temp
+ * Generates a mocha-junit-reporter-shaped corpus like the fleet in docs/benchmarks.md into a temp
  * directory — per host 10 hash-named `test-result-<md5>.xml` (1 check-xml-files bookkeeping,
  * 1 first run, 5 batches, 3 re-runs), each a `<testsuites>` with a Root Suite carrying `file=`
  * and 1–4 describe suites of 22 testcases, 18% of describes failing one step with a CDATA

@@ -1,5 +1,5 @@
 /**
- * Writes a fleet-sized controller root for benchmarks, shaped like research/performance.md:
+ * Writes a fleet-sized controller root for benchmarks, shaped like the fleet in docs/benchmarks.md:
  * per host `xmlPerHost` hash-named mocha-junit-reporter-style XML files (first run, batches,
  * re-runs), one mochawesome JSON per XML, a Cypress config whose specPattern lists every host,
  * shell history with the run's commands, and a finished runner log.
@@ -52,7 +52,7 @@ export function writeCorpus(root: string, hostCount: number, xmlPerHost = 10): C
     for (let k = 0; k < xmlPerHost; k++) {
       const start = t;
       const ts = new Date(start).toISOString().slice(0, -5);
-      // performance.md: per host 1 bookkeeping file, then runs of 1–4 describe suites of 22 testcases,
+      // the fleet shape (docs/benchmarks.md): per host 1 bookkeeping file, then runs of 1–4 describe suites of 22 testcases,
       // 18% of describes failing one step with a CDATA stack and skipping the rest.
       const bookkeeping = k === 0;
       const describes = bookkeeping ? 0 : 1 + Math.floor(rand() * 4);

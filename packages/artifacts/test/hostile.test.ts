@@ -3,7 +3,7 @@ import { parseJunitXml } from "../src/junit.ts";
 import { parseReporterJson } from "../src/reporter-json.ts";
 import type { ParseIssueKind, ParseResult } from "../src/types.ts";
 
-// The hostile set (reliability.md §5.4), generated in memory. Each input must come back as
+// The hostile set (docs/safety.md "Hostile XML"), generated in memory. Each input must come back as
 // issues — never a throw, never a hang. The wall-clock bound is a loose safety net only.
 const META = { path: "cypress/cmcReporter/xml/test-result-hostile.xml", knownHosts: ["atvm41-redhat6.0"] };
 const LOOSE_MS = 2000;
@@ -109,7 +109,7 @@ const HOSTILE_XML: readonly [string, () => string, ParseIssueKind][] = [
   ],
 ];
 
-describe("hostile XML (reliability.md §5.4)", () => {
+describe("hostile XML (docs/safety.md, Hostile XML)", () => {
   for (const [name, build, kind] of HOSTILE_XML) {
     it(`returns a ${kind} issue for ${name}`, () => {
       const text = build();

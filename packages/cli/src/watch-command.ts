@@ -18,6 +18,7 @@ import {
   type MachinePolicy,
   type Notifier,
   type Snapshot,
+  serviceExitStatus,
 } from "@atvm-watch/engine";
 import { openFileStateStore } from "@atvm-watch/node-fs";
 import { crashFromEnv, jsonLineLogger, type Observation, runWatcher } from "@atvm-watch/watcher";
@@ -51,14 +52,6 @@ export interface WatchWiring {
   readonly clock?: Clock;
   readonly policy?: MachinePolicy;
 }
-
-const CONFIG_CODES: ReadonlySet<string> = new Set([
-  "ROOT_NOT_FOUND",
-  "CONFIG_INVALID",
-  "CONFIG_NOT_FOUND",
-  "INVALID_NAME",
-  "USAGE",
-]);
 
 /** Exit codes of `atvm watch`. */
 export const WATCH_EXIT = { done: 0, locked: 75, config: 78 } as const;
@@ -106,7 +99,7 @@ export async function runWatch(
   }
   const clock = wiring.clock ?? io.clock;
   // A stray SIGTERM must not look like a clean exit (systemd would not restart): exit 143, a failure,
-  // so Restart=on-failure resumes the watch from state.json (reliability.md §6 case 27).
+  // so Restart=on-failure resumes the watch from state.json (docs/watcher.md "Recovery").
   const onTerm = (): void => {
     io.stderr.write("atvm watch: SIGTERM, exiting 143; state.json is resumed on the next start\n");
     process.exit(143);
@@ -123,7 +116,12 @@ export async function runWatch(
   } catch (error) {
     // Bad operator input never heals by waiting: exit 78. A build not seen yet is normal (the
     // watcher starts before the runner, R26): the loop keeps polling for it.
-    if (isAtvmError(error) && CONFIG_CODES.has(error.code)) return fail(error.message);
+    // The code's exit class decides (@atvm-watch/errors): usage and config stop with 78.
+    const status = isAtvmError(error) ? serviceExitStatus(error) : null;
+    if (status !== null) {
+      io.stderr.write(`atvm watch: ${(error as Error).message}\n`);
+      return status;
+    }
   }
   const result = await runWatcher({
     build,

@@ -1,4 +1,4 @@
-// Builds a temporary controller automation root with the seed layout (contracts.md, "Controller layout").
+// Builds a temporary controller automation root with the seed layout (docs/getting-started.md, docs/config.md `paths`).
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";

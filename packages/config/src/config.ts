@@ -328,7 +328,7 @@ export function blacklistOf(config: AtvmConfig, file: string | null): readonly B
     : parseBlacklist(config.blacklist, `"blacklist" in ${file ?? "the config"}`);
 }
 
-/** `true` when `build` may be put into a path (reliability.md §5.1). */
+/** `true` when `build` may be put into a path (docs/safety.md "Paths and names"). */
 export function isSafeBuildName(build: string): boolean {
   return BUILD_NAME_PATTERN.test(build);
 }

@@ -1,5 +1,5 @@
 /**
- * The default parsers of the collector: the `@atvm-watch/artifacts` parsers (contracts.md),
+ * The default parsers of the collector: the `@atvm-watch/artifacts` parsers,
  * adapted to the collector's `CollectParsers` shape. Runner-log patterns are configurable
  * (config `logPatterns`); the defaults are `DEFAULT_RUNNER_LOG_PATTERNS`.
  */

@@ -4,7 +4,7 @@
  * Each `poll()` stats every artifact of the layout, re-reads only files whose size or mtime
  * changed since the previous poll (the cache keeps the observations of unchanged files, so nothing
  * is lost), and reads the runner log from the byte offset the log parser consumed up to
- * (research/performance.md, "What follows": re-parsing everything costs seconds at 2,000 hosts).
+ * (docs/benchmarks.md: re-parsing everything costs seconds at 2,000 hosts).
  */
 import {
   type ArtifactMeta,
@@ -74,7 +74,7 @@ export const ARTIFACT_KINDS: readonly ArtifactKind[] = [
  */
 export type CollectLayout = Readonly<Record<ArtifactKind, readonly string[]>>;
 
-/** The seed controller layout (contracts.md "Controller layout"; DESIGN.md). */
+/** The seed controller layout (docs/getting-started.md, docs/config.md `paths`). */
 export const DEFAULT_LAYOUT: CollectLayout = {
   junit: ["cypress/cmcReporter/xml/test-result-*.xml", "cypress/cmcReporter/**/test-result-*.xml"],
   "reporter-json": [
@@ -162,7 +162,7 @@ export interface Collector {
   poll(options?: PollOptions): Promise<PollResult>;
 }
 
-/** Build names allowed into paths (reliability.md §5.1): no `/`, no leading `-` or `.`, ≤ 57 chars. */
+/** Build names allowed into paths (docs/safety.md "Paths and names"): no `/`, no leading `-` or `.`, ≤ 57 chars. */
 export const BUILD_NAME_PATTERN: RegExp = /^[A-Za-z0-9][A-Za-z0-9._-]{0,56}$/;
 
 function emptyFiles(): Record<ArtifactKind, ArtifactEntry[]> {

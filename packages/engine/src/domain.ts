@@ -7,11 +7,11 @@ import type { EpochMs, InventoryEntry, ParseIssue } from "@atvm-watch/artifacts"
 
 export type { EpochMs } from "@atvm-watch/artifacts";
 
-/** Run states (D2). `COMPLETED` and `FAILED` are finished runs; `FAILED` has one or more failed hosts. */
-export type RunState = "RUNNING" | "COMPLETED" | "FAILED" | "CANCELLED" | "TERMINATED" | "HUNG" | "UNKNOWN";
-
-/** All run states, in D2's order. */
-export const RUN_STATES: readonly RunState[] = [
+/**
+ * All run states, in D2's order: the one list the type, the JSON schema (`@atvm-watch/status`) and
+ * the test arbitraries (`@atvm-watch/testing`) read.
+ */
+export const RUN_STATES: readonly [
   "RUNNING",
   "COMPLETED",
   "FAILED",
@@ -19,7 +19,10 @@ export const RUN_STATES: readonly RunState[] = [
   "TERMINATED",
   "HUNG",
   "UNKNOWN",
-];
+] = ["RUNNING", "COMPLETED", "FAILED", "CANCELLED", "TERMINATED", "HUNG", "UNKNOWN"];
+
+/** Run states (D2). `COMPLETED` and `FAILED` are finished runs; `FAILED` has one or more failed hosts. */
+export type RunState = (typeof RUN_STATES)[number];
 
 /** Host status in the `HOSTS:` section (R8/R12). */
 export type HostStatus = "PASS" | "FAIL" | "RUNNING" | "NOT STARTED" | "SKIPPED";

@@ -20,7 +20,17 @@ export type {
   Timing,
 } from "./domain.ts";
 export { RUN_STATES } from "./domain.ts";
-export { AtvmError, type AtvmErrorCode, isAtvmError } from "./errors.ts";
+export {
+  AtvmError,
+  type AtvmErrorCode,
+  commandExitStatus,
+  ERROR_CODES,
+  EXIT_CLASSES,
+  type ExitClass,
+  exitClassOf,
+  isAtvmError,
+  serviceExitStatus,
+} from "./errors.ts";
 export * from "./locate.ts";
 export * from "./machine.ts";
 export * from "./observe.ts";

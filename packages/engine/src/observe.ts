@@ -4,7 +4,7 @@
  * every byte comes through the source, every process through the probe, time through the clock.
  *
  * The observer keeps the collector's incremental cache, so a watcher calls `observe()` every
- * interval and only changed files are re-read (research/performance.md, "What follows").
+ * interval and only changed files are re-read (docs/benchmarks.md).
  */
 import type { EpochMs, InvocationObservation, Observation } from "@atvm-watch/artifacts";
 import {
@@ -106,7 +106,7 @@ export interface RunObserver {
   observe(): Promise<RunObservation>;
 }
 
-/** Lines only a Cypress / cypress-cloud runner log has (research/peers.md §4.3). */
+/** Lines only a Cypress / cypress-cloud runner log has (cypress-cloud's runner output, https://github.com/currents-dev/cypress-cloud). */
 const RUNNER_LOG_MARK =
   /Run URL:|Recorded Run:|\(Run Starting\)|Cloud Run Finished|Running:\s+\S+\.(?:cy|spec)\.[jt]s|Discovered \d+ spec files/;
 

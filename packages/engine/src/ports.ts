@@ -124,7 +124,7 @@ export interface StateStore {
   /** Keys under `prefix`, sorted. Never lists lock names (`lock`) or a real store's temporary files. */
   keys(prefix?: string): Promise<readonly string[]>;
   /**
-   * Exclusive create (reliability.md §2 "intent-then-commit"): writes `value` under `key` only when
+   * Exclusive create (docs/watcher.md "The delivery promise"): writes `value` under `key` only when
    * the key is absent, as durably and atomically as `put` (a reader never sees a partial value).
    * Resolves `true` when written, `false` when the key already existed (its value is left as it was).
    * Used for the post intent and the posted marker, so a restart never overwrites either.

@@ -287,7 +287,7 @@ describe("createCollector over an in-memory source", () => {
     expect(result.stats.files).toBe(0);
   });
 
-  it("refuses a build name that is unsafe in a path (reliability.md §5.1)", async () => {
+  it("refuses a build name that is unsafe in a path (docs/safety.md, Paths and names)", async () => {
     const collector = createCollector(memorySource().source, DEFAULT_LAYOUT, opts);
     const error = await collector.poll({ build: "../../etc/passwd" }).catch((e: unknown) => e);
     expect(isAtvmError(error) && error.code).toBe("INVALID_NAME");

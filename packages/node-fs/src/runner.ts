@@ -1,14 +1,19 @@
 /**
  * The local command runner as the `CommandRunner` port (ports.ts): runs an argv with
  * `child_process.execFile`, never through a shell, so no argument is split, globbed or expanded
- * (reliability.md §5.2). For the remote controller the ssh adapter quotes argv for the far shell.
+ * (Node.js `child_process.execFile`, https://nodejs.org/api/child_process.html#child_processexecfilefile-args-options-callback).
+ * For the remote controller the ssh adapter quotes argv for the far shell.
  */
 import { execFile } from "node:child_process";
 import { AtvmError, type CommandResult, type CommandRunner } from "@atvm-watch/engine";
 
 /** Options of {@link createLocalRunner}. */
 export interface LocalRunnerOptions {
-  /** Largest stdout or stderr kept, in bytes; a command printing more fails with its output cut. Default 16 MiB. */
+  /**
+   * Largest stdout or stderr kept, in bytes (UTF-8). A command printing more is stopped (SIGTERM) and
+   * `run` rejects with `AtvmError` `COMMAND_OUTPUT_TOO_LARGE` naming the program and the limit: the
+   * program did run, its output was cut. Default 16 MiB.
+   */
   readonly maxOutputBytes?: number;
   /** Environment of the commands; default the current process's. */
   readonly env?: NodeJS.ProcessEnv;
@@ -18,7 +23,8 @@ export interface LocalRunnerOptions {
  * A `CommandRunner` on this machine. `run(argv, { cwd, timeoutMs })` resolves the exit code and the
  * UTF-8 output whatever the exit code (a killed command reports 128 + signal number, e.g. 143 for
  * SIGTERM after `timeoutMs`). Rejects with `AtvmError` `COMMAND_FAILED_TO_START` when the program
- * cannot be started (not found, not executable, bad `cwd`), naming the program and the reason.
+ * cannot be started (not found, not executable, bad `cwd`), naming the program and the reason, and
+ * with `COMMAND_OUTPUT_TOO_LARGE` when it printed more than `maxOutputBytes` (see there).
  */
 export function createLocalRunner(options: LocalRunnerOptions = {}): CommandRunner {
   const maxBuffer = options.maxOutputBytes ?? 16 * 1024 * 1024;
@@ -46,6 +52,16 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): CommandRunn
           (error, stdout, stderr) => {
             if (error === null) return resolve({ exitCode: 0, stdout, stderr });
             const code = (error as NodeJS.ErrnoException).code;
+            if (code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") {
+              // Node stopped the program after it printed more than maxBuffer: it ran, its output is cut.
+              return reject(
+                new AtvmError(
+                  "COMMAND_OUTPUT_TOO_LARGE",
+                  `[local] ${JSON.stringify(file)} printed more than ${maxBuffer} bytes on stdout or stderr and was stopped; its output is cut (raise maxOutputBytes)`,
+                  { cause: error },
+                ),
+              );
+            }
             if (typeof code === "string") {
               // ENOENT, EACCES, …: the program never ran.
               return reject(

@@ -10,7 +10,7 @@
  * path opens the file again. Anything else (`..` segments, NUL bytes, absolute paths elsewhere)
  * rejects with `AtvmError("INVALID_PATH")`.
  *
- * Symlinks (reliability.md §5.1; the kernel's fs.protected_symlinks cannot be relied on):
+ * Symlinks (docs/safety.md "Paths and names"; the kernel's fs.protected_symlinks cannot be relied on):
  * - a symlink is followed only when its fully resolved target lies inside the root, an extra root
  *   or an extra file's target, else `SYMLINK_OUTSIDE`;
  * - a symlink in a world-writable folder (`/tmp`) is never followed (`SYMLINK_REFUSED`; files
@@ -24,7 +24,7 @@
  * entry: an unreadable folder becomes one `ListingIssue` and its siblings are still listed; a
  * folder or file that vanishes mid-listing is just absent. Stats are synchronous on purpose:
  * `statSync` is ~3 µs a file, `Promise.all` over `fs.promises.stat` 3–6× slower
- * (research/performance.md, "Polling floor").
+ * (docs/benchmarks.md, "Polling").
  */
 import {
   closeSync,
@@ -58,7 +58,7 @@ export interface NodeFsSourceOptions {
   /**
    * Absolute folders outside `root` that may be addressed by absolute path, e.g. `["/tmp", "/root"]`.
    * Files directly in a world-writable one are opened without following a symlink (`O_NOFOLLOW`)
-   * and must be regular files (reliability.md §5.1: `/tmp` is world-writable). Default `[]`.
+   * and must be regular files (docs/safety.md "Paths and names": `/tmp` is world-writable). Default `[]`.
    */
   readonly extraRoots?: readonly string[];
   /**
@@ -322,7 +322,7 @@ export function createNodeFsSource(options: NodeFsSourceOptions): ArtifactSource
       let fd: number;
       try {
         // O_NOFOLLOW: the located path is final, a symlink swapped in since is refused;
-        // O_NONBLOCK: a FIFO planted where a log should be must not hang the read (reliability.md §5.1).
+        // O_NONBLOCK: a FIFO planted where a log should be must not hang the read (docs/safety.md "Paths and names").
         fd = openSync(bytesOf(real), constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
       } catch (cause) {
         const code = errnoOf(cause);

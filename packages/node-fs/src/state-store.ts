@@ -112,7 +112,7 @@ async function walk(root: string, rel: string, out: string[], tmps: string[]): P
 
 /**
  * Opens (creating when missing, mode 0700) the state directory `dir`, proves it writable by a durable
- * probe write, and sweeps orphan tmp files (reliability.md §6 case 15).
+ * probe write, and sweeps orphan tmp files (docs/watcher.md "Recovery").
  * Rejects with `STATE_IO` when the directory cannot be created or written (read-only, wrong owner,
  * full): the watcher exits 78 on it (§6 case 18).
  */

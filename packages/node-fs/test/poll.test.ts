@@ -1,5 +1,5 @@
 // The collector over the real file system: a 4,000-file controller, polled twice
-// (research/performance.md "Polling floor": stat everything, re-read only what changed).
+// (docs/benchmarks.md "Polling": stat everything, re-read only what changed).
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

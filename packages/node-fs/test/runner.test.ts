@@ -16,4 +16,17 @@ describe("local command runner", () => {
     );
     await expect(createLocalRunner().run([])).rejects.toThrow(/empty argv/);
   });
+  it("a command printing more than maxOutputBytes is reported as output cut, not as a program that never ran", async () => {
+    const runner = createLocalRunner({ maxOutputBytes: 1024 });
+    const error = await runner.run(["sh", "-c", "head -c 4096 /dev/zero"]).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: "COMMAND_OUTPUT_TOO_LARGE", exitClass: "unavailable" });
+    expect((error as Error).message).toBe(
+      '[local] "sh" printed more than 1024 bytes on stdout or stderr and was stopped; its output is cut (raise maxOutputBytes)',
+    );
+    // Output within the limit still comes back whole.
+    expect((await runner.run(["sh", "-c", "head -c 1000 /dev/zero"])).stdout).toHaveLength(1000);
+  });
 });

@@ -98,7 +98,7 @@ describe("createNodeFsSource", () => {
     expect(listed.entries.map((e) => e.path)).toContain(`${extra}/e2e-0327.log`);
   });
 
-  it("refuses to follow a symlink planted under an extra root (reliability.md §5.1)", async () => {
+  it("refuses to follow a symlink planted under an extra root (docs/safety.md, Paths and names)", async () => {
     const source = createNodeFsSource({ root, extraRoots: [extra] });
     expect(await codeOf(source.read(`${extra}/link.log`))).toBe("ARTIFACT_UNREADABLE");
   });

@@ -24,7 +24,7 @@ export function assertZone(zone: string): void {
     throw new AtvmError(
       "CONFIG_INVALID",
       `time zone "${zone}" is not a valid IANA zone name; set "timeZone" in atvm.config.json ` +
-        `(or pass --zone) to a name such as "UTC" or "Europe/Berlin"`,
+        `(or pass --tz) to a name such as "UTC" or "Europe/Berlin"`,
     );
   }
 }

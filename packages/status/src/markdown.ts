@@ -1,6 +1,6 @@
 /**
- * Mattermost rendering of the fixed status layout, kept within one post (peers.md §4.4: 16,383
- * runes) by a degrade ladder (peers.md §5). Pure.
+ * Mattermost rendering of the fixed status layout, kept within one post (Mattermost's post limit of 16,383
+ * runes, `PostMessageMaxRunesV2` in https://github.com/mattermost/mattermost) by a degrade ladder (docs/status-layout.md). Pure.
  */
 import type { HostEntry, HostStatus, Snapshot } from "@atvm-watch/engine";
 import { assertZone, codePointLength, truncate } from "./format.ts";

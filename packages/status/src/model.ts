@@ -10,7 +10,7 @@ import { missingFlowMessage, resolveTestFlow } from "./flows.ts";
 import { formatApproxDuration, formatDuration, formatTime, oneLine, plural } from "./format.ts";
 import { andMore, NOTES_LIST_LIMIT } from "./safety.ts";
 
-/** Options every renderer takes (contracts.md). */
+/** Options every renderer takes (docs/status-layout.md). */
 export interface RenderOptions {
   /** IANA time zone for displayed times, e.g. `UTC`, `Europe/Berlin`. Invalid → `AtvmError` `CONFIG_INVALID`. */
   readonly zone: string;

@@ -5,6 +5,7 @@
  */
 
 import { PARSE_ISSUE_KINDS } from "@atvm-watch/artifacts";
+import { RUN_STATES } from "@atvm-watch/engine";
 import { z } from "zod";
 import { STATUS_SCHEMA_ID, type StatusJsonV1 } from "./json.ts";
 
@@ -23,9 +24,7 @@ const schema: z.ZodType<StatusJsonV1> = z
     template: z.string().nullable().describe("cmc-templates.py --template_name, e.g. cmc-e2e"),
     categorized: z.boolean(),
     at: isoTime.nullable().describe("when the snapshot was taken"),
-    state: z
-      .enum(["RUNNING", "COMPLETED", "FAILED", "CANCELLED", "TERMINATED", "HUNG", "UNKNOWN"])
-      .describe("run state (D2)"),
+    state: z.enum(RUN_STATES).describe("run state (D2)"),
     summary: z.strictObject({
       inScope: z.int().min(0),
       pass: z.int().min(0),

@@ -4,16 +4,17 @@
  * outcomes, and machine events. Biased toward self-consistent snapshots (what reconstruction would
  * produce) with a share of contradictory ones, so the machine meets both.
  */
-import type {
-  BatchEntry,
-  HostEntry,
-  HostStatus,
-  MachineEvent,
-  NotifyOutcome,
-  RunnerActivity,
-  RunProgress,
-  RunState,
-  Snapshot,
+import {
+  type BatchEntry,
+  type HostEntry,
+  type HostStatus,
+  type MachineEvent,
+  type NotifyOutcome,
+  RUN_STATES,
+  type RunnerActivity,
+  type RunProgress,
+  type RunState,
+  type Snapshot,
 } from "@atvm-watch/engine";
 import fc from "fast-check";
 import { activity, batchEntry, buildSnapshot, hostEntry } from "./snapshots.ts";
@@ -24,17 +25,6 @@ export const SAMPLE_HOSTS: readonly string[] = [
   "atvm42-redhat8.10",
   "atvm7-ubuntu24.04",
   "atvm20-debian12",
-];
-
-/** The D2 run states. */
-export const ALL_RUN_STATES: readonly RunState[] = [
-  "RUNNING",
-  "COMPLETED",
-  "FAILED",
-  "CANCELLED",
-  "TERMINATED",
-  "HUNG",
-  "UNKNOWN",
 ];
 
 /** A host status, excluding SKIPPED (in-scope hosts). */
@@ -77,7 +67,7 @@ const arbRunUrls: fc.Arbitrary<readonly string[]> = fc.oneof(
 /** Optional overrides of a random state: `undefined` keeps the state the builder implies from progress. */
 const arbStateOverride: fc.Arbitrary<RunState | undefined> = fc.oneof(
   { weight: 4, arbitrary: fc.constant(undefined) },
-  { weight: 1, arbitrary: fc.constantFrom(...ALL_RUN_STATES) },
+  { weight: 1, arbitrary: fc.constantFrom<RunState>(...RUN_STATES) },
 );
 
 function hostsArb(hosts: readonly string[], status: fc.Arbitrary<HostStatus>): fc.Arbitrary<HostEntry[]> {

@@ -9,7 +9,6 @@ import {
   processInfo,
   testArtifactSourceContract,
   testClockContract,
-  testCommandRunnerContract,
   testProcessProbeContract,
   testStateStoreContract,
 } from "../src/index.ts";
@@ -104,18 +103,6 @@ testClockContract("manual", async () => {
   return { clock, pass: async (ms) => clock.advance(ms) };
 });
 
-// The scripted fake behaves like a real runner for the commands it was told about.
-testCommandRunnerContract("scripted", async () => {
-  const echo = ["atvm-echo"];
-  const exit = ["atvm-exit"];
-  const runner = createScriptedRunner()
-    .on(
-      (argv) => argv[0] === "atvm-echo",
-      // A scripted response is fixed, so answer the contract's own argv.
-      {
-        stdout: ["plain", "two words", "$HOME", "`id`", "a;b|c&d", "'quoted'", 'say "hi"', "*"].join("\n"),
-      },
-    )
-    .on(["atvm-exit", "3"], { exitCode: 3 });
-  return { runner, echoArgv: echo, exitArgv: exit };
-});
+// The CommandRunner contract runs against real programs only (node-fs local runner, the ssh adapter on
+// loopback sshd): a scripted runner answers what it is told, so the contract would only echo its
+// script. The scripted fake's own behaviour (prefix match, once, unplanned commands) is tested above.

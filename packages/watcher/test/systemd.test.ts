@@ -41,7 +41,7 @@ describe("systemd units (W1, W9)", () => {
       ],
       { cwd: dir, encoding: "utf8" },
     );
-    // systemd-analyze exits 0 on unknown keys: any stderr is a failure (reliability.md §0).
+    // systemd-analyze exits 0 on unknown keys: any stderr is a failure (systemd-analyze(1) `verify` reports problems on stderr).
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
   });

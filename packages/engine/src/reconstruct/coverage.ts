@@ -4,6 +4,7 @@
  */
 import type { InvocationObservation, RunnerLogObservation } from "@atvm-watch/artifacts";
 import type { Coverage } from "../domain.ts";
+import { compareText } from "../order.ts";
 import { selectorFromInvocation } from "../scope.ts";
 
 /** The invocations of one run, when found in shell history. */
@@ -135,7 +136,3 @@ export function configFamilyOf(configFile: string | null): string | null {
 // --- internal helpers ---
 
 const SELECTOR_FLAGS = new Set(["--specify_vms", "--containsVm", "--randomize", "--exclude_partial_match"]);
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -25,7 +25,7 @@ export const SAME_ATTEMPT_TOLERANCE_MS = 10_000;
 export const FAILURE_MESSAGE_MAX_CHARS = 300;
 
 /** What one result says about its host (W7): never PASS from presence. */
-export type Verdict = "pass" | "fail" | "partial" | "empty";
+export type EvidenceVerdict = "pass" | "fail" | "partial" | "empty";
 
 /**
  * The verdict of a parsed result (W7): `fail` when any test (or hook) failed, or when an artifact
@@ -41,7 +41,7 @@ export function verdictOf(
   counts: TestCounts,
   testcases: readonly TestcaseResult[],
   finishedAt: EpochMs | null,
-): Verdict {
+): EvidenceVerdict {
   if (counts.failed > 0 || testcases.some((tc) => tc.state === "failed")) return "fail";
   if (testcases.length > 0 && declaredShortfall(counts) > 0) return "fail";
   if (counts.total === 0 && testcases.length === 0) return "empty";
@@ -129,7 +129,7 @@ export function compareRecency(a: HostResultObservation, b: HostResultObservatio
 /** One spec run of a host: its results (JUnit first), merged (R27). */
 export interface Attempt {
   readonly results: readonly HostResultObservation[];
-  readonly verdict: Verdict;
+  readonly verdict: EvidenceVerdict;
   readonly time: EpochMs | null;
   readonly startedAt: EpochMs | null;
   readonly finishedAt: EpochMs | null;
@@ -275,7 +275,7 @@ function toAttempt(group: readonly HostResultObservation[]): Attempt {
   const verdicts = results.map((r) =>
     r.unfinished === true ? "partial" : verdictOf(r.counts, r.testcases, r.finishedAt),
   );
-  const verdict: Verdict = verdicts.includes("fail")
+  const verdict: EvidenceVerdict = verdicts.includes("fail")
     ? "fail"
     : verdicts.includes("pass")
       ? "pass"

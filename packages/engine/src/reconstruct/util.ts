@@ -6,10 +6,7 @@ export function unique<T>(values: readonly T[]): T[] {
   return [...new Set(values)];
 }
 
-/** Code-unit order of two strings (locale-independent, so snapshots are deterministic). */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { compareText } from "../order.ts";
 
 /** `YYYY-MM-DD HH:MM:SS UTC` of a UTC ms instant, for notes. */
 export function isoUtc(ms: EpochMs): string {
