@@ -1,7 +1,7 @@
 // A plan approved and launched on a remote controller over real OpenSSH (loopback sshd with its
 // own host key, user key and known_hosts: packages/ssh/test/sshd.ts). Skipped locally with a
 // printed reason when sshd is missing; in CI (CI=true) a missing sshd fails the file.
-import { existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Plan } from "@atvm-watch/commands";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -108,6 +108,8 @@ describeSsh("remote plan → approve → launch over ssh", () => {
     });
     expect(readFileSync(`/tmp/${build}.launch.log`, "utf8")).toContain("2 spec(s) generated");
     unlinkSync(`/tmp/${build}.launch.log`);
+    stopLaunched(stateRoot);
+    rmSync(`/tmp/${build}.log`, { force: true });
   }, 60_000);
 
   it("a changed host key stops the launch at its first step, naming the host-key problem", async () => {

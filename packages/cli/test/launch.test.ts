@@ -7,6 +7,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   unlinkSync,
   writeFileSync,
@@ -27,8 +28,16 @@ import {
 } from "./launch-helpers.ts";
 
 const roots: string[] = [];
+const builds: string[] = [];
 afterEach(() => {
   for (const state of roots.splice(0)) stopLaunched(state);
+  // The runner log and launch log the launches wrote into /tmp (W2), this file's builds only.
+  for (const build of builds.splice(0)) {
+    for (const suffix of ["", "-a", "-b", "-c", "-d"]) {
+      rmSync(`/tmp/${build}${suffix}.log`, { force: true });
+      rmSync(`/tmp/${build}${suffix}.launch.log`, { force: true });
+    }
+  }
 });
 afterAll(cleanup);
 
@@ -40,6 +49,7 @@ function setup() {
   roots.push(stateRoot);
   seq += 1;
   const build = `e2e-launch-${process.pid}-${seq}`;
+  builds.push(build);
   const c = cli({ HOME: xdg, XDG_STATE_HOME: xdg });
   const plan = async (...extra: string[]) => {
     const r = await c.run(

@@ -23,6 +23,8 @@ export interface NameRule {
  * - `configFile`: `--config_file`, a file name in the automation root, e.g. `cypress.atvm-config-gold.ts`.
  * - `option`: `--integration_type` / `--use_specified_plugin` values, e.g. `pure`, `iscsi`, `fc`.
  * - `root`: the controller's automation root, an absolute path, e.g. `/root/cdc-e2e-cyp-12.17.4`.
+ * - `path`: a controller-side folder or program of our own (the watcher state root, `atvm.js`),
+ *   absolute; hidden folders such as `~/.local` allowed, `.` and `..` segments never.
  * - `controller`: the plan witness's controller label, e.g. `root@192.168.3.190:/root/cdc-e2e-cyp-12.17.4`.
  * - `version`: the tool version in the plan witness, e.g. `0.1.0`.
  */
@@ -34,6 +36,7 @@ export const NAME_RULES: {
   readonly configFile: NameRule;
   readonly option: NameRule;
   readonly root: NameRule;
+  readonly path: NameRule;
   readonly controller: NameRule;
   readonly version: NameRule;
 } = {
@@ -64,6 +67,10 @@ export const NAME_RULES: {
   root: {
     pattern: /^(\/[A-Za-z0-9_][A-Za-z0-9._-]{0,127}){1,16}$/,
     form: "an absolute path of folders named A-Z a-z 0-9 . _ - (e.g. /root/cdc-e2e-cyp-12.17.4)",
+  },
+  path: {
+    pattern: /^(\/(?!\.\.?(?:\/|$))[A-Za-z0-9._-]{1,128}){1,32}$/,
+    form: "an absolute path of folders named A-Z a-z 0-9 . _ -, no . or .. segment (e.g. /root/.local/state/atvm-watch/watcher)",
   },
   controller: {
     pattern: /^[A-Za-z0-9][A-Za-z0-9@._:/-]{0,199}$/,

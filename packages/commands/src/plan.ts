@@ -204,9 +204,9 @@ export function buildPlan(input: PlanInput): Plan {
   if (launcher !== "systemd" && launcher !== "process") {
     throw new AtvmError("USAGE", `launcher ${JSON.stringify(launcher)} is not systemd or process`);
   }
-  const stateRoot = checkName("root", input.stateRoot ?? WATCHER_STATE_ROOT, "watcher state folder");
+  const stateRoot = checkName("path", input.stateRoot ?? WATCHER_STATE_ROOT, "watcher state folder");
   const atvmCommand = (input.atvmCommand ?? DEFAULT_ATVM_COMMAND).map((word) =>
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(word) ? word : checkName("root", word, "atvm command"),
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(word) ? word : checkName("path", word, "atvm command"),
   );
   const toolVersion = checkName("version", input.toolVersion, "tool version");
   const expiryMs = input.expiryMs ?? DEFAULT_PLAN_EXPIRY_MS;

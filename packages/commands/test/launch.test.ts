@@ -142,3 +142,24 @@ describe("R34 steps of an approval without the watcher", () => {
     });
   }
 });
+
+describe("names of launch paths", () => {
+  const input = {
+    request: { template: "cmc-e2e", buildName: "e2e-1" },
+    root: "/root/cdc",
+    toolVersion: "0.1.0",
+    now: Date.UTC(2026, 2, 27),
+    launcher: "process" as const,
+  };
+  it("a hidden state folder (~/.local/state) is allowed; a .. segment or a relative path never reaches a step", () => {
+    expect(
+      buildPlan({ ...input, stateRoot: "/root/.local/state/atvm-watch/watcher" }).steps[1]?.argv[4],
+    ).toBe("/root/.local/state/atvm-watch/watcher/.pids/e2e-1.watcher.pid");
+    for (const bad of ["/var/lib/../../etc", "var/lib", "/var/lib/a b", "/var/lib/$(id)"]) {
+      expect(() => buildPlan({ ...input, stateRoot: bad }), bad).toThrow(
+        /watcher state folder .* is not allowed/,
+      );
+    }
+    expect(() => buildPlan({ ...input, atvmCommand: ["node", "-e", "x"] })).toThrow(/atvm command/);
+  });
+});
