@@ -41,6 +41,12 @@ watcher state; recent builds: ...'. A run that is not the latest is shown inside
 window, from its start to the next run's start: a newer run's results never appear under an
 older build's name.
 
+Scope (R10): the hosts of the run are its host-named spec files anywhere under cypress/e2e/
+(e.g. cypress/e2e/atvm/<host>.ts, cypress/e2e/generated/<host>.cy.ts), so no config or
+specPattern is needed; a host with no evidence yet is NOT STARTED, one with a partial
+json-stream event log RUNNING with its last reported step. A host whose spec ran no tests
+at all reads "FAIL - no tests ran" (JSON failure.class "no-tests"), never PASS (W7).
+
 Configuration: <root>/atvm.config.json is loaded when present (see docs/config.md);
 --config FILE replaces it. Only a regular file of at most 1 MiB is read. Times use --tz, else
 the config's timeZone, else TZ (empty TZ: UTC, with a note), else the system zone.

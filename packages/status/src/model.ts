@@ -151,7 +151,7 @@ export function hostDetail(host: HostEntry, at: number): string | null {
 }
 
 /**
- * The detail of a RUNNING line: the last reported step (`last step 9 (Title) passed`), then the
+ * The detail of a RUNNING line: the last reported step (`last reported: step 9 (Title) passed`), then the
  * time so far when the start is known; `null` when neither is known.
  */
 function runningDetail(host: HostEntry, at: number): string | null {
@@ -160,7 +160,7 @@ function runningDetail(host: HostEntry, at: number): string | null {
   if (last !== undefined) {
     const title = oneLine(last.title);
     const where = last.step !== null ? `step ${last.step}${title.length > 0 ? ` (${title})` : ""}` : title;
-    parts.push(`last step ${where} ${last.state}`);
+    parts.push(`last reported: ${where} ${last.state}`);
   }
   if (host.startedAt !== undefined) parts.push(`${formatDuration(at - host.startedAt)} so far`);
   return parts.length > 0 ? parts.join(", ") : null;
