@@ -82,6 +82,8 @@ interface Report {
   readonly durationMs: number | null;
   /** Tests the reporter says exist (mocha `stats.tests` / json-stream `start.total`), when it says so. */
   readonly declaredTotal: number | null;
+  /** A json-stream without its `end` event (behaviour changed on purpose, mirrored from the parser). */
+  readonly unfinished?: true;
 }
 
 /**
@@ -547,14 +549,26 @@ function readJsonStream(
   if (bad > 0)
     issues.push(issue(meta, "malformed", `${bad} json-stream line(s) are not valid JSON and were skipped`));
   if (end === null) {
-    issues.push(
-      issue(
-        meta,
-        "incomplete",
-        `json-stream has no ["end", …] event after ${events} event(s): the run is still going or was cut off`,
-      ),
-    );
-    return null;
+    // Changed on purpose (a live per-host event log is an unfinished result, W7): mirrors the parser.
+    if (total === null && tests.length === 0) {
+      issues.push(
+        issue(
+          meta,
+          "incomplete",
+          `json-stream has no ["start", …] and no ["end", …] event after ${events} event(s): the run is still going or was cut off`,
+        ),
+      );
+      return null;
+    }
+    return {
+      source: "mocha-json-stream",
+      groups: byFile(tests),
+      startedAt: null,
+      finishedAt: null,
+      durationMs: null,
+      declaredTotal: total,
+      unfinished: true,
+    };
   }
   const t = times(end);
   return { source: "mocha-json-stream", groups: byFile(tests), ...t, declaredTotal: total ?? t.tests };
@@ -683,6 +697,7 @@ function toObservations(report: Report, meta: ArtifactMeta, issues: ParseIssue[]
       counts: countTestcases(testcases, declared),
       testcases,
       mtimeMs: meta.mtimeMs ?? null,
+      ...(report.unfinished === true ? { unfinished: true as const } : {}),
     };
     if (existing === undefined) out.push(observation);
     else out[out.indexOf(existing)] = observation;
