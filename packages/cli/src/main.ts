@@ -51,7 +51,14 @@ Configuration: <root>/atvm.config.json is loaded when present (see docs/config.m
 --config FILE replaces it. Only a regular file of at most 1 MiB is read. Times use --tz, else
 the config's timeZone, else TZ (empty TZ: UTC, with a note), else the system zone.
 Exit codes: 0 a status was printed (any run state), 1 an unexpected failure or an unwritable
-stdout (one line, no stack trace), 2 bad option or config, or a build not found.
+stdout (one line, no stack trace), 2 bad option or config, or a build not found, 3 a controller
+could not be reached (unreachable, host key unknown or changed, authentication failed).
+
+Remote controllers (docs/fleet.md): --controller [user@]host[:/root] reads the run over ssh with
+your OpenSSH client (~/.ssh/config, agent, known_hosts; BatchMode, host keys checked), one ssh
+round trip per poll; the controller needs python3. Two or more --controller (or "controllers" in
+--config, without --root) print the fleet view: a FLEET summary line, then one section per
+controller; --format json gives atvm.fleet.v1.
 
 Examples (from a clone, run as npx atvm):
   npx atvm status --root /root/cdc-e2e-cyp-12.17.4
@@ -60,6 +67,8 @@ Examples (from a clone, run as npx atvm):
   npx atvm status --root examples/flat-run --format json --tz Europe/Berlin
   npx atvm status --root . --format markdown --config ./atvm.config.json
   npx atvm status --root examples/flat-run --format ctrf > ctrf-report.json
+  npx atvm status --controller root@controller-12:/root/cdc-e2e-cyp-12.17.4
+  npx atvm status --controller ctl-12:/root/cdc --controller ctl-13:/root/cdc --format json
 `;
 
 const TRIAGE_HELP_AFTER = `
@@ -201,6 +210,15 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
     .option(
       "--tz <zone>",
       "IANA time zone for times, e.g. UTC or Europe/Berlin (default: config timeZone, else the system zone)",
+    )
+    .option(
+      "--controller <[user@]host[:/root]>",
+      "read the run from this controller over ssh; repeat for the fleet view",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      "--ssh-config <file>",
+      "ssh_config(5) file for the OpenSSH client (ssh -F); default ~/.ssh/config",
     )
     .addHelpText("after", STATUS_HELP_AFTER)
     .action(async (options: StatusCommandOptions) => {

@@ -17,6 +17,7 @@ import {
 import { AtvmError, createCollectParsers, createRunObserver, type RunObserver } from "@atvm-watch/engine";
 import { assertZone, renderMarkdown, renderText, toStatusJson } from "@atvm-watch/status";
 import { DEFAULT_CATALOG, detectIncidents, digestRun, toCtrf } from "@atvm-watch/triage";
+import { parseControllerSpec, runFleet, runRemoteStatus } from "./fleet-command.ts";
 import type { CliIo } from "./io.ts";
 
 /** Output formats of `atvm status`. */
@@ -31,6 +32,10 @@ export interface StatusCommandOptions {
   readonly tz?: string;
   /** The atvm-watch version stamped into a CTRF report's `tool.version`. */
   readonly version?: string;
+  /** `--controller [user@]host[:/root]`, repeatable: a remote status, or with two or more the fleet view. */
+  readonly controller?: readonly string[];
+  /** `--ssh-config FILE`: an ssh_config(5) file for the OpenSSH client (`ssh -F`). */
+  readonly sshConfig?: string;
 }
 
 /** A zone and, when it was not what the user set, a note saying what was read and where. */
@@ -161,7 +166,9 @@ export async function prepareRun(
 
 /**
  * Runs `atvm status`. Resolves the exit code: 0 when a status was printed (a run that cannot be
- * located by process or history is shown from its artifacts, R19). Throws `AtvmError`
+ * located by process or history is shown from its artifacts, R19). With `--controller` (or a
+ * config's `controllers` and no `--root`) the status comes over ssh (fleet-command.ts): 3 when a
+ * controller could not be reached. Throws `AtvmError`
  * (`ROOT_NOT_FOUND`, `USAGE`, `CONFIG_INVALID`, `CONFIG_NOT_FOUND`, `INVALID_NAME`,
  * `BUILD_NOT_FOUND`) for bad operator input; `main` prints it and exits 2.
  */
@@ -173,7 +180,35 @@ export async function runStatus(options: StatusCommandOptions, io: CliIo): Promi
       `unknown --format ${JSON.stringify(format)}; use one of: ${STATUS_FORMATS.join(", ")}`,
     );
   }
-  const { config, zone, observer } = await prepareRun(options, io);
+  const controllers = options.controller ?? [];
+  if (controllers.length === 0 && options.root === undefined && options.config !== undefined) {
+    // A config with a `controllers` list and no --root: the fleet view of those controllers.
+    const { config } = await readConfig(options, resolve(io.cwd, "."), io);
+    if (config.controllers !== undefined) {
+      // Each controller then uses its own <root>/atvm.config.json, not the fleet's config file.
+      const { config: _fleetConfig, ...perController } = options;
+      return runFleet(config.controllers.map(parseControllerSpec), perController, io, prepareRun);
+    }
+  }
+  if (controllers.length > 1) return runFleet(controllers.map(parseControllerSpec), options, io, prepareRun);
+  const print = (prepared: PreparedRun, header: string | null) =>
+    printStatus(prepared, format, options, io, header);
+  if (controllers.length === 1) {
+    return runRemoteStatus(parseControllerSpec(controllers[0] as string), options, io, prepareRun, print);
+  }
+  await print(await prepareRun(options, io), null);
+  return 0;
+}
+
+/** Observes once and prints the status in `format`; `header` (a remote source line) goes first in text and markdown. */
+async function printStatus(
+  prepared: PreparedRun,
+  format: string,
+  options: StatusCommandOptions,
+  io: CliIo,
+  header: string | null,
+): Promise<void> {
+  const { config, zone, observer } = prepared;
   const { snapshot } = await observer.observe();
 
   const color = format === "text" && io.stdout.isTTY === true && (io.env.NO_COLOR ?? "") === "";
@@ -191,6 +226,6 @@ export async function runStatus(options: StatusCommandOptions, io: CliIo): Promi
         : format === "markdown"
           ? renderMarkdown(snapshot, renderOptions)
           : renderText(snapshot, renderOptions);
-  io.stdout.write(out.endsWith("\n") ? out : `${out}\n`);
-  return 0;
+  const head = header !== null && (format === "text" || format === "markdown") ? `${header}\n\n` : "";
+  io.stdout.write(`${head}${out.endsWith("\n") ? out : `${out}\n`}`);
 }

@@ -115,6 +115,20 @@ export const ConfigSchema: z.ZodType<AtvmConfig> = z
       .refine(isZone, "must be an IANA time zone such as UTC or Europe/Berlin")
       .optional()
       .describe("Zone for times in the status. Default: the system zone."),
+    controllers: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^(?:[A-Za-z_][A-Za-z0-9_.-]{0,31}@)?[A-Za-z0-9][A-Za-z0-9.:-]{0,252}(?::\/[^\0]*)?$/,
+            "must be [user@]host[:/automation/root], e.g. root@controller-12:/root/cdc-e2e-cyp-12.17.4 (host may be an ~/.ssh/config alias)",
+          ),
+      )
+      .min(1)
+      .optional()
+      .describe(
+        "Controllers for the fleet view (`atvm status` without --controller and --root): [user@]host[:/automation/root] each, reached over ssh (docs/fleet.md).",
+      ),
     hangWindowMs: z
       .number()
       .int()
@@ -158,6 +172,8 @@ export interface AtvmConfig {
   readonly blacklist?: { reason: string; patterns: string[] }[] | undefined;
   readonly testFlows?: Record<string, string[]> | undefined;
   readonly timeZone?: string | undefined;
+  /** `[user@]host[:/automation/root]` per controller of the fleet view. */
+  readonly controllers?: string[] | undefined;
   readonly hangWindowMs?: number | undefined;
   readonly logPatterns?: Partial<Record<RunnerLogPatternName, string>> | undefined;
 }

@@ -15,8 +15,9 @@ import {
   type ParseResult,
   specBaseName,
 } from "@atvm-watch/artifacts";
+import { collectBatchRequest, prefetchedSource } from "./collect-batch.ts";
 import { type CollectParsers, defaultCollectParsers } from "./collect-parsers.ts";
-import { byPath, classifyEntries, planPoll, relevantListingIssues } from "./collect-plan.ts";
+import { byPath, classifyEntries, type PollPlan, planPoll, relevantListingIssues } from "./collect-plan.ts";
 import {
   accessIssue,
   type FileCache,
@@ -208,8 +209,18 @@ export function createCollector(
           `build name ${JSON.stringify(build)} is not allowed in a path; use letters, digits, ".", "_" and "-" (at most 57, not starting with "." or "-")`,
         );
       }
-      const ctx: ReadContext = { ...settings, reread: 0, bytesRead: 0, settling: [] };
-      const found = await findFiles(source, layout, options.homeDir, build);
+      const patterns = ARTIFACT_KINDS.flatMap((kind) =>
+        layout[kind].map((raw) => ({ kind, pattern: expandPattern(raw, options.homeDir, build) })),
+      );
+      const plan = planPoll(patterns);
+      // A source with a batched poll (ssh) answers the whole poll in one request.
+      let view = source;
+      if (source.batch !== undefined) {
+        const request = collectBatchRequest(patterns, plan, cache, settings.maxFileBytes);
+        view = prefetchedSource(source, request, await source.batch(request));
+      }
+      const ctx: ReadContext = { ...settings, source: view, reread: 0, bytesRead: 0, settling: [] };
+      const found = await findFiles(view, plan);
       const read = await readAll(ctx, cache, found.files, options.knownHosts ?? [], pollOptions.now);
       for (const path of cache.files.keys()) if (!found.seen.has(path)) cache.files.delete(path);
       for (const path of cache.logs.keys()) if (!found.seen.has(path)) cache.logs.delete(path);
@@ -244,17 +255,7 @@ interface Found {
 }
 
 /** Step 1: stat the fixed paths, list each minimal wildcard prefix once, match kinds. */
-async function findFiles(
-  source: ArtifactSource,
-  layout: CollectLayout,
-  homeDir: string | undefined,
-  build: string | null,
-): Promise<Found> {
-  const plan = planPoll(
-    ARTIFACT_KINDS.flatMap((kind) =>
-      layout[kind].map((raw) => ({ kind, pattern: expandPattern(raw, homeDir, build) })),
-    ),
-  );
+async function findFiles(source: ArtifactSource, plan: PollPlan<ArtifactKind>): Promise<Found> {
   const files = emptyFiles();
   const seen = new Set<string>();
   const issues: ParseIssue[] = [];

@@ -1,4 +1,5 @@
 export * from "./collect.ts";
+export * from "./collect-batch.ts";
 export type {
   BatchEntry,
   BatchState,
@@ -36,6 +37,9 @@ export * from "./machine.ts";
 export * from "./observe.ts";
 export type {
   AccessProblemCode,
+  ArtifactBatchContent,
+  ArtifactBatchRequest,
+  ArtifactBatchResult,
   ArtifactEntry,
   ArtifactListing,
   ArtifactSource,

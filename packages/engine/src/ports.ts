@@ -92,6 +92,60 @@ export interface ArtifactSource {
   read(path: string, offset?: number, maxBytes?: number): Promise<Uint8Array>;
   /** The entry for one path, or `null` when it does not exist (or is not a regular file). */
   stat(path: string): Promise<ArtifactEntry | null>;
+  /**
+   * Optional: a whole poll in one request ({@link ArtifactBatchRequest}); the collector uses it when
+   * present. Resolves per-part errors in their slots; rejects only when the request as a whole
+   * failed (a transport error such as `SSH_FAILED`). `batchOf` (collect-batch.ts) gives every source
+   * one, made of the single operations when the adapter has none.
+   */
+  batch?(request: ArtifactBatchRequest): Promise<ArtifactBatchResult>;
+}
+
+/**
+ * One batched poll (the optional {@link ArtifactSource.batch}): list folders, stat paths and fetch
+ * the bytes of every changed file in ONE request, so a remote source answers a whole collector
+ * poll in one round trip (ssh: one `ssh` invocation). Each part means exactly what the single
+ * operation means (`list`, `stat`, `read`).
+ */
+export interface ArtifactBatchRequest {
+  /** Folders to list, as `list(dir)`. */
+  readonly list: readonly string[];
+  /** Paths to stat, as `stat(path)`. */
+  readonly stat: readonly string[];
+  /**
+   * Which files to read: a listed entry whose path matches one of these globs (collect-glob.ts
+   * syntax, already expanded), and every statted path that exists. Default `[]` (list entries unread).
+   */
+  readonly readGlobs?: readonly string[];
+  /** Size and mtime (ms) the caller already holds per path; a file that still has both is not read. */
+  readonly known?: ReadonlyMap<string, { readonly sizeBytes: number; readonly mtimeMs: number }>;
+  /** Byte offset to read each file from (a runner log's consumed offset); default 0. */
+  readonly offsets?: ReadonlyMap<string, number>;
+  /** With an offset > 0, also the file's first this-many bytes (to notice a replaced log). Default 0. */
+  readonly headBytes?: number;
+  /**
+   * A file whose unread part (size − offset) is larger than this is not read in the batch (the
+   * caller reads it through `read` in bounded pieces, or not at all). Default unlimited.
+   */
+  readonly maxBytes?: number;
+}
+
+/** What one file of a batch read: the bytes from `offset` to the end (as `read(path, offset)`). */
+export interface ArtifactBatchContent {
+  readonly offset: number;
+  readonly bytes: Uint8Array;
+  /** The first `headBytes` bytes, when asked and `offset` > 0. */
+  readonly head?: Uint8Array;
+}
+
+/** The answer to an {@link ArtifactBatchRequest}: one slot per asked folder and path, in order. */
+export interface ArtifactBatchResult {
+  /** One per `list` folder: the listing, or the error `list(dir)` would reject with. */
+  readonly listings: readonly (ArtifactListing | { readonly error: unknown })[];
+  /** One per `stat` path: the entry, `null`, or the error `stat(path)` would reject with. */
+  readonly stats: readonly (ArtifactEntry | null | { readonly error: unknown })[];
+  /** Read files by path: the bytes, or the error `read` would reject with. */
+  readonly contents: ReadonlyMap<string, ArtifactBatchContent | { readonly error: unknown }>;
 }
 
 /** One process as the probe sees it. */

@@ -4,11 +4,13 @@
  * fetches every changed file's new bytes in ONE ssh round trip.
  */
 import {
+  type ArtifactBatchContent,
   type ArtifactEntry,
   type ArtifactSource,
   AtvmError,
   type CommandResult,
   type CommandRunner,
+  globToRegExp,
   type ListingIssue,
   type ProcessInfo,
   type ProcessProbe,
@@ -32,6 +34,10 @@ type Op =
   | {
       readonly op: "poll";
       readonly dirs: readonly string[];
+      readonly stats?: readonly string[];
+      readonly match?: readonly string[];
+      readonly head?: number;
+      readonly skip?: number | null;
       readonly known: Readonly<Record<string, readonly [number, number]>>;
       readonly offsets: Readonly<Record<string, number>>;
       readonly max: number | null;
@@ -152,6 +158,55 @@ export function createSshSource(connection: SshConnection, roots: RemoteRoots): 
   };
   return {
     name: `ssh:${connection.destination}`,
+    async batch(request) {
+      const known: Record<string, [number, number]> = {};
+      for (const [path, e] of request.known ?? []) known[path] = [e.sizeBytes, e.mtimeMs];
+      const offsets: Record<string, number> = {};
+      for (const [path, offset] of request.offsets ?? []) offsets[path] = offset;
+      // globToRegExp gives `^…$` sources of a subset Python's `re` reads the same way.
+      const match = (request.readGlobs ?? []).map((g) => globToRegExp(g).source.slice(1, -1));
+      const [result] = await runHelper(connection, roots, [
+        {
+          op: "poll",
+          dirs: request.list,
+          stats: request.stat,
+          match,
+          known,
+          offsets,
+          head: request.headBytes ?? 0,
+          skip: request.maxBytes ?? null,
+          max: request.maxBytes ?? null,
+        },
+      ]);
+      if (result === undefined || !result.ok) {
+        throw failure(
+          connection.destination,
+          (result ?? { ok: false, code: "", message: "no answer" }) as FailedResult,
+        );
+      }
+      const listings = (result.listings as Result[]).map((listing) =>
+        listing.ok
+          ? { entries: toEntries(listing.entries), issues: toIssues(listing.issues) }
+          : { error: failure(connection.destination, listing) },
+      );
+      const stats = (result.stats as Result[]).map((stat) => {
+        if (!stat.ok) return { error: failure(connection.destination, stat) };
+        const entry = stat.entry as [string, number, number] | null;
+        return entry === null ? null : { path: entry[0], sizeBytes: entry[1], mtimeMs: entry[2] };
+      });
+      const contents = new Map<string, ArtifactBatchContent | { error: unknown }>();
+      for (const [path, offset, b64, head] of result.contents as [string, number, string, string | null][]) {
+        contents.set(path, {
+          offset,
+          bytes: fromB64(b64),
+          ...(head !== null ? { head: fromB64(head) } : {}),
+        });
+      }
+      for (const [path, code, message] of result.errors as [string, string, string][]) {
+        contents.set(path, { error: failure(connection.destination, { ok: false, code, message }) });
+      }
+      return { listings, stats, contents };
+    },
     async list(dir) {
       const result = await one({ op: "list", dir });
       if (!result.ok) throw failure(connection.destination, result);

@@ -262,7 +262,19 @@ export function createSshConnection(options: SshConnectionOptions): SshConnectio
         settled = true;
         if (code === 255) {
           const kind = classify(err);
-          const first = err.trim().split("\n")[0] ?? "";
+          // The line that says what happened, not OpenSSH's "@@@@" banner around a changed key.
+          const lines = err
+            .split("\n")
+            .map((l) => l.trim())
+            .filter((l) => l !== "" && !/^@+$/.test(l));
+          const first =
+            lines.find((l) =>
+              /host key verification failed|identification has changed|permission denied|connection refused|could not resolve|timed out/i.test(
+                l,
+              ),
+            ) ??
+            lines[0] ??
+            "";
           reject(new SshError(kind, destination, `[ssh ${destination}] ${first}: ${FAILURE_HINT[kind]}`));
           return;
         }

@@ -10,9 +10,12 @@
  * - `{op:"read", path, offset, max}` → `{ok:true, data:b64}` | `{ok:false, code, message}`
  * - `{op:"stat", path}` → `{ok:true, entry:[path, size, mtimeMs]|null}`
  * - `{op:"ps"}` → `{ok:true, procs:[[pid, ppid, state, startMs|null, command]…]}`
- * - `{op:"poll", dirs, known:{path:[size, mtimeMs]}, offsets:{path:offset}, max}` → the listings of
- *   `dirs` plus `contents:[[path, offset, b64]…]` for every listed file whose size or mtime differs
- *   from `known` (read from its offset, at most `max` bytes each).
+ * - `{op:"poll", dirs, stats?, match?, known:{path:[size, mtimeMs]}, offsets:{path:offset}, head?, skip?, max}`
+ *   → the listings of `dirs`, the stat results of `stats`, and `contents:[[path, offset, b64, headB64|null]…]`
+ *   for every listed or statted file that matches one of `match` (Python `re.fullmatch` sources;
+ *   absent: every file), whose size or mtime differs from `known` and whose unread part is at most
+ *   `skip` bytes (read from its offset, at most `max` bytes; with an offset > 0 also its first
+ *   `head` bytes), plus `errors:[[path, code, message]…]` for files that could not be read.
  *
  * Paths follow the `ArtifactSource` port: relative POSIX paths are under `root`; absolute paths are
  * allowed inside `root` or an extra root. `..` segments are refused, and a path whose real location
@@ -22,7 +25,7 @@
  * not UTF-8 is listed with `\xNN` escapes and its raw bytes (base64) so it is never dropped.
  */
 export const REMOTE_HELPER_PY: string = String.raw`
-import base64, json, os, stat, sys
+import base64, json, os, re, stat, sys
 req = json.loads(sys.stdin.buffer.read().decode("utf-8"))
 root = os.path.abspath(req["root"])
 extras = [os.path.abspath(d) for d in req.get("extraRoots", [])]
@@ -172,20 +175,35 @@ def do_ps(op):
     procs.sort(key=lambda p: p[0])
     return {"ok": True, "procs": procs}
 def do_poll(op):
-    listings = []; contents = []
+    listings = []; stats = []; contents = []; errors = []
     known = op.get("known", {}); offsets = op.get("offsets", {})
+    match = op.get("match")
+    match = None if match is None else [re.compile(m) for m in match]
+    head = int(op.get("head") or 0); skip = op.get("skip")
+    cands = []
     for d in op["dirs"]:
         r = run({"op": "list", "dir": d}); listings.append(r)
-        if not r["ok"]: continue
-        for e in r["entries"]:
-            k = known.get(e[0])
-            if k is not None and k[0] == e[1] and k[1] == e[2]: continue
-            off = offsets.get(e[0], 0)
-            try:
-                contents.append([e[0], off, base64.b64encode(read_bytes(e[0], off, op.get("max"))).decode("ascii")])
-            except Bad as b:
-                r["issues"].append([e[0], b.code])
-    return {"ok": True, "listings": listings, "contents": contents}
+        if r["ok"]: cands += [(e, r) for e in r["entries"]]
+    for p in op.get("stats", []):
+        r = run({"op": "stat", "path": p}); stats.append(r)
+        if r["ok"] and r["entry"] is not None: cands.append((r["entry"], None))
+    seen = set()
+    for e, r in cands:
+        if e[0] in seen: continue
+        if match is not None and not any(m.fullmatch(e[0]) for m in match): continue
+        k = known.get(e[0])
+        if k is not None and k[0] == e[1] and k[1] == e[2]: continue
+        off = offsets.get(e[0], 0)
+        if skip is not None and e[1] - off > skip: continue
+        seen.add(e[0])
+        try:
+            data = base64.b64encode(read_bytes(e[0], off, op.get("max"))).decode("ascii")
+            h = base64.b64encode(read_bytes(e[0], 0, head)).decode("ascii") if off > 0 and head > 0 else None
+            contents.append([e[0], off, data, h])
+        except Bad as b:
+            if match is None and r is not None: r["issues"].append([e[0], b.code])
+            errors.append([e[0], b.code, b.message])
+    return {"ok": True, "listings": listings, "stats": stats, "contents": contents, "errors": errors}
 def run(op):
     try:
         kind = op["op"]

@@ -3,6 +3,21 @@
  * (R4, R29, R16) as terminal text and Mattermost markdown, and the versioned JSON contract
  * `atvm.status.v1` (docs/json-contract.md).
  */
+
+export {
+  CONTROLLER_PROBLEMS,
+  type ControllerProblem,
+  FLEET_SCHEMA_ID,
+  type FleetControllerV1,
+  type FleetEntry,
+  type FleetJsonV1,
+  fleetJsonSchema,
+  fleetSummary,
+  parseFleetJson,
+  renderFleetMarkdown,
+  renderFleetText,
+  toFleetJson,
+} from "./fleet.ts";
 export { DEFAULT_TEST_FLOWS, type ResolvedTestFlow, resolveTestFlow } from "./flows.ts";
 export { assertZone, formatApproxDuration, formatDuration, formatTime } from "./format.ts";
 export {
@@ -29,5 +44,5 @@ export {
   stripBidi,
   stripBidiDeep,
 } from "./safety.ts";
-export { parseStatusJson, type StatusJsonParseResult, statusJsonSchema } from "./schema.ts";
+export { parseStatusJson, type StatusJsonParseResult, statusJsonSchema, statusJsonZod } from "./schema.ts";
 export { renderText } from "./text.ts";

@@ -160,6 +160,9 @@ export function parseStatusJson(value: unknown): StatusJsonParseResult {
   };
 }
 
+/** The zod schema of `atvm.status.v1` itself (the fleet contract embeds it). */
+export const statusJsonZod: z.ZodType<StatusJsonV1> = schema;
+
 /** The JSON Schema (draft 2020-12) of `atvm.status.v1`, as committed in docs/status.schema.json. */
 export function statusJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(schema, { target: "draft-2020-12" }) as Record<string, unknown>;

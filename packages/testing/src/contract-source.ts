@@ -2,7 +2,7 @@
  * The `ArtifactSource` contract suite (ports.ts): listing, naming, reading and growth, as every
  * artifact source (memory, node-fs, ssh) must behave. See `contracts.ts` for how a suite is run.
  */
-import type { ArtifactSource } from "@atvm-watch/engine";
+import { type ArtifactSource, batchOf, isAtvmError } from "@atvm-watch/engine";
 import { describe, expect, it } from "vitest";
 import { rejectionCode, text } from "./contract-helpers.ts";
 
@@ -130,6 +130,67 @@ export function testArtifactSourceContract(
       await append("tmp/e2e.log", "line 2\n");
       expect((await source.stat("tmp/e2e.log"))?.sizeBytes).toBe(14);
       expect(text(await source.read("tmp/e2e.log", first.length))).toBe("line 2\n");
+    });
+    // The batched poll (ports.ts `batch`, the adapter's own or `batchOf`'s): the same answers as
+    // the single operations, in one request.
+    it("batch answers what list, stat and read answer, one slot per folder and path", async () => {
+      const { source } = await open({
+        "x/a.json": "{}",
+        "x/b.txt": "not read",
+        "x/sub/c.json": "[1]",
+        "h.md": "# hosts",
+      });
+      const result = await batchOf(source)({
+        list: ["x", "missing-dir"],
+        stat: ["h.md", "nope.md"],
+        readGlobs: ["x/**/*.json", "h.md"],
+      });
+      expect(result.listings).toEqual([await source.list("x"), await source.list("missing-dir")]);
+      expect(result.stats).toEqual([await source.stat("h.md"), null]);
+      expect([...result.contents.keys()].sort()).toEqual(["h.md", "x/a.json", "x/sub/c.json"]);
+      const c = result.contents.get("x/sub/c.json");
+      expect(c !== undefined && "bytes" in c && [c.offset, text(c.bytes)]).toEqual([0, "[1]"]);
+    });
+    it("batch leaves out files the caller holds unchanged, reads from offsets with the head, and skips a too-long unread part", async () => {
+      const { source } = await open({
+        "l/run.log": "0123456789",
+        "l/same.json": "{}",
+        "l/big.json": "x".repeat(50),
+      });
+      const listed = await source.list("l");
+      const same = listed.entries.find((e) => e.path === "l/same.json");
+      const result = await batchOf(source)({
+        list: ["l"],
+        stat: [],
+        readGlobs: ["l/*"],
+        known: new Map(same === undefined ? [] : [[same.path, same]]),
+        offsets: new Map([["l/run.log", 6]]),
+        headBytes: 3,
+        maxBytes: 20,
+      });
+      expect([...result.contents.keys()]).toEqual(["l/run.log"]);
+      const log = result.contents.get("l/run.log");
+      expect(
+        log !== undefined &&
+          "bytes" in log && [log.offset, text(log.bytes), text(log.head ?? new Uint8Array())],
+      ).toEqual([6, "6789", "012"]);
+    });
+    it("batch puts an escaping path's INVALID_PATH in its slot and still answers the rest", async () => {
+      const { source } = await open({ "a.txt": "x" });
+      const result = await batchOf(source)({
+        list: [".."],
+        stat: ["a/../../b", "a.txt"],
+        readGlobs: ["a.txt"],
+      });
+      const slotCode = (slot: unknown): string | null =>
+        typeof slot === "object" && slot !== null && "error" in slot && isAtvmError(slot.error)
+          ? slot.error.code
+          : null;
+      expect(slotCode(result.listings[0])).toBe("INVALID_PATH");
+      expect(slotCode(result.stats[0])).toBe("INVALID_PATH");
+      expect((result.stats[1] as { path?: string } | null)?.path).toBe("a.txt");
+      const a = result.contents.get("a.txt");
+      expect(a !== undefined && "bytes" in a && text(a.bytes)).toBe("x");
     });
   });
 }
