@@ -4,9 +4,12 @@
  * side in one run with a bare fast-xml-parser read of the same XML (test/bench/fxp-read.mjs), and the
  * peak RSS of each (getrusage ru_maxrss through test/bench/maxrss.cjs). Interleaved A B A B, medians.
  *
- *   npx tsx test/bench/fleet-bench.ts [--hosts 2000] [--runs 3] [--extra "--no-cache"]
+ *   npx tsx test/bench/fleet-bench.ts [--hosts 2000] [--runs 3] [--polls 100] [--extra "..."]
  *
- * Targets: P2 atvm ÷ fast-xml-parser ≤ 1.00; P4 peak RSS ≤ 250 MB.
+ * Then, on the same corpus, test/bench/poll-bench.ts: the idle and changed-file collector poll against
+ * an `lstat` of every file (P3), and the watcher's RSS/heap over `--polls` idle polls (P4′).
+ *
+ * Targets: P2 atvm ÷ fast-xml-parser ≤ 1.00; P4 peak RSS ≤ 250 MB; P3 ≤ 2.0; P4′ flat, ≤ 250 MB.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -76,4 +79,18 @@ const rss = median(a.map((s) => s.rssMb));
 console.log(
   `P4 peak RSS of atvm status = ${rss.toFixed(0)} MB (target ≤ 250: ${rss <= 250 ? "met" : "MISSED"})`,
 );
+const polls = arg("--polls", "100");
+const poll = spawnSync(
+  process.execPath,
+  [
+    "--expose-gc",
+    "--import",
+    "tsx",
+    "--conditions=@atvm-watch/source",
+    "test/bench/poll-bench.ts",
+    ...["--root", root, "--build", corpus.build, "--runs", String(Math.max(runs, 5)), "--polls", polls],
+  ],
+  { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
+);
+process.stdout.write(poll.stdout);
 rmSync(root, { recursive: true, force: true });

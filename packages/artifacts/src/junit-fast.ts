@@ -28,40 +28,17 @@
  * Attribute names are compared against a fixed list and never used as object keys.
  */
 
+import {
+  assignAttribute,
+  type Builder,
+  type CaseBuilder,
+  type FailureBuilder,
+  type JunitSuiteRecord,
+  type SuiteBuilder,
+} from "./junit-fast-records.ts";
 import { decodeXmlEntities, scanXml, type XmlScan, type XmlScanVisitor } from "./junit-scan.ts";
 
-/** One `<failure>` or `<error>`: attributes entity-decoded, `body` the raw element content (CDATA still wrapped). */
-export interface JunitFailureRecord {
-  readonly message: string | undefined;
-  readonly type: string | undefined;
-  /** The raw content between the tags (`""` for an empty or self-closing element), line ends normalized. */
-  readonly body: string | undefined;
-}
-
-/** One `<testcase>`: the attributes the mapping reads, entity-decoded, and its outcome elements. */
-export interface JunitCaseRecord {
-  readonly name: string | undefined;
-  readonly classname: string | undefined;
-  readonly time: string | undefined;
-  /** `status=` (Jenkins/Ant XSD, JUnit 5: `disabled`, `run`, …), entity-decoded. */
-  readonly status: string | undefined;
-  /** The first `<failure>`, else the first `<error>`; `undefined` when it has neither. */
-  readonly failure: JunitFailureRecord | undefined;
-  /** `true` when it has a `<skipped>` child. */
-  readonly skipped: boolean;
-}
-
-/** One `<testsuite>`: the attributes the mapping reads, entity-decoded, and its own testcases in document order. */
-export interface JunitSuiteRecord {
-  readonly name: string | undefined;
-  readonly file: string | undefined;
-  readonly timestamp: string | undefined;
-  readonly time: string | undefined;
-  readonly tests: string | undefined;
-  /** Nesting below the document's top-level suites: 0 for `<testsuites>/<testsuite>` or a root `<testsuite>`, +1 per enclosing suite. */
-  readonly depth: number;
-  readonly testcases: readonly JunitCaseRecord[];
-}
+export type { JunitCaseRecord, JunitFailureRecord, JunitSuiteRecord } from "./junit-fast-records.ts";
 
 /**
  * What {@link extractJunitFast} found: the scan's verdict, and — when the scan is `ok` and the fast
@@ -104,41 +81,6 @@ const ATTR = /[ \t\n\r]+([^\s=/>"'<]+)[ \t\n\r]*=[ \t\n\r]*(?:"([^"]*)"|'([^']*)
 const DECLARATION =
   /^<\?xml(?:[ \t\n\r]+[A-Za-z][\w.-]*[ \t\n\r]*=[ \t\n\r]*(?:"[^"?<>]*"|'[^'?<>]*'))*[ \t\n\r]*\?>$/;
 const LINE_ENDS = /\r\n?/g;
-
-interface SuiteBuilder {
-  readonly kind: "suite";
-  name: string | undefined;
-  file: string | undefined;
-  timestamp: string | undefined;
-  time: string | undefined;
-  tests: string | undefined;
-  depth: number;
-  testcases: JunitCaseRecord[];
-  /** Attributes with a value, of any name (the reference drops a suite with none and no child element). */
-  attributes: number;
-  elements: number;
-  readonly level: number;
-}
-
-interface CaseBuilder {
-  readonly kind: "case";
-  name: string | undefined;
-  classname: string | undefined;
-  time: string | undefined;
-  status: string | undefined;
-  failure: FailureBuilder | undefined;
-  error: FailureBuilder | undefined;
-  skipped: boolean;
-}
-
-interface FailureBuilder {
-  readonly kind: "failure";
-  message: string | undefined;
-  type: string | undefined;
-  body: string | undefined;
-}
-
-type Builder = SuiteBuilder | CaseBuilder | FailureBuilder;
 
 function isSkipped(name: string): boolean {
   return name === "system-out" || name === "system-err" || name === "properties";
@@ -332,9 +274,7 @@ class FastJunit implements XmlScanVisitor {
   }
 
   /** An attribute value as the reference reads it: trimmed, then entity-decoded. */
-  private value(raw: string): string {
-    return decodeXmlEntities(this.raw(raw).trim());
-  }
+  private readonly decodeValue = (raw: string): string => decodeXmlEntities(this.raw(raw).trim());
 
   /**
    * Reads the attributes between `from` (just after the tag name) and `stop` (the `>` or the `/` of `/>`)
@@ -355,7 +295,7 @@ class FastJunit implements XmlScanVisitor {
         this.decline(`a namespace attribute ${key}= at offset ${from}`);
         return -1;
       }
-      if (into !== null && !this.assign(into, key, m[2] ?? m[3] ?? "")) {
+      if (into !== null && !assignAttribute(into, key, m[2] ?? m[3] ?? "", this.decodeValue)) {
         this.decline(`a duplicated ${key}= attribute at offset ${from}`);
         return -1;
       }
@@ -365,70 +305,6 @@ class FastJunit implements XmlScanVisitor {
       return -1;
     }
     return count;
-  }
-
-  /** Stores an attribute the mapping reads (others are ignored); `false` when it was already set. */
-  private assign(into: Builder, key: string, raw: string): boolean {
-    if (into.kind === "suite") {
-      switch (key) {
-        case "name":
-          if (into.name !== undefined) return false;
-          into.name = this.value(raw);
-          return true;
-        case "file":
-          if (into.file !== undefined) return false;
-          into.file = this.value(raw);
-          return true;
-        case "timestamp":
-          if (into.timestamp !== undefined) return false;
-          into.timestamp = this.value(raw);
-          return true;
-        case "time":
-          if (into.time !== undefined) return false;
-          into.time = this.value(raw);
-          return true;
-        case "tests":
-          if (into.tests !== undefined) return false;
-          into.tests = this.value(raw);
-          return true;
-        default:
-          return true;
-      }
-    }
-    if (into.kind === "case") {
-      switch (key) {
-        case "name":
-          if (into.name !== undefined) return false;
-          into.name = this.value(raw);
-          return true;
-        case "classname":
-          if (into.classname !== undefined) return false;
-          into.classname = this.value(raw);
-          return true;
-        case "time":
-          if (into.time !== undefined) return false;
-          into.time = this.value(raw);
-          return true;
-        case "status":
-          if (into.status !== undefined) return false;
-          into.status = this.value(raw);
-          return true;
-        default:
-          return true;
-      }
-    }
-    switch (key) {
-      case "message":
-        if (into.message !== undefined) return false;
-        into.message = this.value(raw);
-        return true;
-      case "type":
-        if (into.type !== undefined) return false;
-        into.type = this.value(raw);
-        return true;
-      default:
-        return true;
-    }
   }
 
   private openSuite(name: string, lt: number, stop: number, selfClosing: boolean, level: number): void {

@@ -52,20 +52,27 @@ export function planPoll<K extends string>(
 
 /**
  * Assigns listed entries to the first glob that matches (`seen` holds paths already taken, e.g.
- * by fixed paths; it is updated). Returns the matched entries per kind, unsorted.
+ * by fixed paths; it is updated). Appends the matched entries per kind to `into`, in listing order.
+ * `memo` (optional) keeps the verdict per path for these `globs` between polls, so an unchanged
+ * listing costs one map lookup a path instead of a regex test per glob (issue "Fleet scale", P3);
+ * `null` = no glob matches. It must be dropped when the globs change.
  */
 export function classifyEntries<K extends string>(
   entries: readonly ArtifactEntry[],
   globs: readonly PlannedGlob<K>[],
   seen: Set<string>,
   into: Record<K, ArtifactEntry[]>,
+  memo?: Map<string, K | null>,
 ): void {
   for (const entry of entries) {
-    if (seen.has(entry.path)) continue;
-    const match = globs.find((g) => g.re.test(entry.path));
-    if (match === undefined) continue;
+    let kind = memo?.get(entry.path);
+    if (kind === undefined) {
+      kind = globs.find((g) => g.re.test(entry.path))?.kind ?? null;
+      memo?.set(entry.path, kind);
+    }
+    if (kind === null || seen.has(entry.path)) continue;
     seen.add(entry.path);
-    into[match.kind].push(entry);
+    into[kind].push(entry);
   }
 }
 
@@ -78,6 +85,13 @@ export function relevantListingIssues<K extends string>(
   globs: readonly PlannedGlob<K>[],
 ): ListingIssue[] {
   return issues.filter((i) => i.target === "folder" || globs.some((g) => g.re.test(i.path)));
+}
+
+/** `true` when `entries` are already in {@link byPath} order (one listed folder: the port's order). */
+export function isSortedByPath(entries: readonly { readonly path: string }[]): boolean {
+  for (let i = 1; i < entries.length; i++)
+    if ((entries[i - 1] as { path: string }).path > (entries[i] as { path: string }).path) return false;
+  return true;
 }
 
 /** Sort by path in UTF-16 code unit order (the port's order). */

@@ -70,6 +70,16 @@ export function accessIssue(path: string, error: unknown): ParseIssue {
   return { file: path, kind: "unreadable", problem: text.startsWith(`${code}:`) ? text : `${code}: ${text}` };
 }
 
+/** `true` when `cached` still describes `entry` (same size and mtime, same known hosts, not stale). */
+export function isFresh(cached: FileCache, entry: ArtifactEntry, hostsKey: string): boolean {
+  return (
+    !cached.stale &&
+    cached.sizeBytes === entry.sizeBytes &&
+    cached.mtimeMs === entry.mtimeMs &&
+    cached.hostsKey === hostsKey
+  );
+}
+
 /**
  * Reads and parses one whole file when it changed (`parse` dispatches on its kind). Returns the
  * cache entry to use this poll; on a failed read, the previous observations with the issue.
@@ -83,15 +93,7 @@ export async function readWhole(
   hostsKey: string,
 ): Promise<FileCache> {
   const cached = cache.get(entry.path);
-  if (
-    cached !== undefined &&
-    !cached.stale &&
-    cached.sizeBytes === entry.sizeBytes &&
-    cached.mtimeMs === entry.mtimeMs &&
-    cached.hostsKey === hostsKey
-  ) {
-    return cached;
-  }
+  if (cached !== undefined && isFresh(cached, entry, hostsKey)) return cached;
   const isSettling = cached !== undefined && cached.sizeBytes !== entry.sizeBytes;
   const keep = (issues: readonly ParseIssue[], stale: boolean, sizeBytes = entry.sizeBytes): FileCache => {
     const next = {

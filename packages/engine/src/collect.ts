@@ -17,10 +17,18 @@ import {
 } from "@atvm-watch/artifacts";
 import { collectBatchRequest, prefetchedSource } from "./collect-batch.ts";
 import { type CollectParsers, defaultCollectParsers } from "./collect-parsers.ts";
-import { byPath, classifyEntries, type PollPlan, planPoll, relevantListingIssues } from "./collect-plan.ts";
+import {
+  byPath,
+  classifyEntries,
+  isSortedByPath,
+  type PollPlan,
+  planPoll,
+  relevantListingIssues,
+} from "./collect-plan.ts";
 import {
   accessIssue,
   type FileCache,
+  isFresh,
   type LogCache,
   type ReadContext,
   readLog,
@@ -119,6 +127,12 @@ export interface PollOptions {
   readonly build?: string | null;
   /** When the poll happens (UTC ms), stamped on runner-log lines as `readAtMs`. */
   readonly now?: EpochMs;
+  /**
+   * Poll only these kinds (default: every kind). A partial poll lists and reads only their
+   * patterns, keeps the cache of the other kinds as it is, and reports only their files; the run
+   * observer uses `["shell-history"]` to locate the run before the one full poll.
+   */
+  readonly kinds?: readonly ArtifactKind[];
 }
 
 /** Counters of one poll. */
@@ -166,7 +180,7 @@ export interface Collector {
 /** Build names allowed into paths (docs/safety.md "Paths and names"): no `/`, no leading `-` or `.`, ≤ 57 chars. */
 export const BUILD_NAME_PATTERN: RegExp = /^[A-Za-z0-9][A-Za-z0-9._-]{0,56}$/;
 
-function emptyFiles(): Record<ArtifactKind, ArtifactEntry[]> {
+function emptyFiles<T = ArtifactEntry>(): Record<ArtifactKind, T[]> {
   return {
     junit: [],
     "reporter-json": [],
@@ -192,6 +206,7 @@ export function createCollector(
   const decode = options.decode ?? decodeUtf8;
 
   const cache: Caches = { files: new Map(), logs: new Map() };
+  const memos = new Map<string, PlanMemo>();
   const settings = {
     source,
     parsers,
@@ -209,10 +224,12 @@ export function createCollector(
           `build name ${JSON.stringify(build)} is not allowed in a path; use letters, digits, ".", "_" and "-" (at most 57, not starting with "." or "-")`,
         );
       }
-      const patterns = ARTIFACT_KINDS.flatMap((kind) =>
+      const kinds = pollOptions.kinds ?? ARTIFACT_KINDS;
+      const patterns = ARTIFACT_KINDS.filter((kind) => kinds.includes(kind)).flatMap((kind) =>
         layout[kind].map((raw) => ({ kind, pattern: expandPattern(raw, options.homeDir, build) })),
       );
       const plan = planPoll(patterns);
+      const memo = planMemo(memos, JSON.stringify(patterns));
       // A source with a batched poll (ssh) answers the whole poll in one request.
       let view = source;
       if (source.batch !== undefined) {
@@ -220,10 +237,9 @@ export function createCollector(
         view = prefetchedSource(source, request, await source.batch(request));
       }
       const ctx: ReadContext = { ...settings, source: view, reread: 0, bytesRead: 0, settling: [] };
-      const found = await findFiles(view, plan);
+      const found = await findFiles(view, plan, memo);
       const read = await readAll(ctx, cache, found.files, options.knownHosts ?? [], pollOptions.now);
-      for (const path of cache.files.keys()) if (!found.seen.has(path)) cache.files.delete(path);
-      for (const path of cache.logs.keys()) if (!found.seen.has(path)) cache.logs.delete(path);
+      if (pollOptions.kinds === undefined) evict(cache, found.files);
       return assemble(found, read, ctx);
     },
   };
@@ -233,6 +249,40 @@ interface Caches {
   readonly files: Map<string, FileCache>;
   readonly logs: Map<string, LogCache>;
 }
+
+/** Drops the cache entries of files no longer matched (nothing to do when the counts agree). */
+function evict(cache: Caches, files: Record<ArtifactKind, ArtifactEntry[]>): void {
+  let matched = 0;
+  for (const kind of ARTIFACT_KINDS) matched += files[kind].length;
+  if (cache.files.size + cache.logs.size <= matched) return; // every cached path is still matched
+  const seen = new Set<string>();
+  for (const kind of ARTIFACT_KINDS) for (const entry of files[kind]) seen.add(entry.path);
+  for (const path of cache.files.keys()) if (!seen.has(path)) cache.files.delete(path);
+  for (const path of cache.logs.keys()) if (!seen.has(path)) cache.logs.delete(path);
+}
+
+/**
+ * What one poll plan (the expanded patterns of the polled kinds) keeps between polls (issue
+ * "Fleet scale", P3: an idle poll should cost little more than the stats): the glob verdict per
+ * listed path, and the last assembled output with the cache entries it was built from, reused as
+ * is when every entry is the same object again.
+ */
+interface PlanMemo {
+  readonly kindOf: Map<string, ArtifactKind | null>;
+  /** Per listed folder: the previous listing and what it classified to (reused when equal). */
+  readonly listings: Map<
+    string,
+    { entries: readonly ArtifactEntry[]; fixed: string; taken: readonly ArtifactEntry[][] }
+  >;
+  last: {
+    readonly parts: readonly (FileCache | LogCache | undefined)[];
+    readonly observations: readonly Observation[];
+    readonly issues: readonly ParseIssue[];
+  } | null;
+}
+
+/** Plans kept at once (a watcher alternates a partial and a full poll; builds change rarely). */
+const MAX_PLAN_MEMOS = 4;
 
 /** `pattern` with `~/` and `{build}` expanded, or `null` when it cannot apply this poll. */
 function expandPattern(pattern: string, homeDir: string | undefined, build: string | null): string | null {
@@ -250,12 +300,27 @@ function expandPattern(pattern: string, homeDir: string | undefined, build: stri
 
 interface Found {
   readonly files: Record<ArtifactKind, ArtifactEntry[]>;
-  readonly seen: ReadonlySet<string>;
   readonly issues: readonly ParseIssue[];
+  readonly memo: PlanMemo;
+}
+
+/** The listing memo of one poll plan (its expanded patterns), created on first use; at most `MAX_PLAN_MEMOS` kept. */
+function planMemo(memos: Map<string, PlanMemo>, planKey: string): PlanMemo {
+  let memo = memos.get(planKey);
+  if (memo === undefined) {
+    if (memos.size >= MAX_PLAN_MEMOS) memos.delete(memos.keys().next().value as string);
+    memo = { kindOf: new Map(), listings: new Map(), last: null };
+    memos.set(planKey, memo);
+  }
+  return memo;
 }
 
 /** Step 1: stat the fixed paths, list each minimal wildcard prefix once, match kinds. */
-async function findFiles(source: ArtifactSource, plan: PollPlan<ArtifactKind>): Promise<Found> {
+async function findFiles(
+  source: ArtifactSource,
+  plan: PollPlan<ArtifactKind>,
+  memo: PlanMemo,
+): Promise<Found> {
   const files = emptyFiles();
   const seen = new Set<string>();
   const issues: ParseIssue[] = [];
@@ -272,14 +337,44 @@ async function findFiles(source: ArtifactSource, plan: PollPlan<ArtifactKind>): 
     seen.add(path);
     files[kind].push(entry);
   }
+  let listed = 0;
+  const fixed = [...seen].join("\n"); // fixed paths win over globs: a change re-classifies
   for (const dir of plan.listed) {
     const listing = await source.list(dir);
-    classifyEntries(listing.entries, plan.globs, seen, files);
+    listed += listing.entries.length;
+    const prev = memo.listings.get(dir);
+    if (prev !== undefined && prev.fixed === fixed && sameListing(prev.entries, listing.entries)) {
+      // Unchanged folder: the previous classification (and its entry objects) as is.
+      prev.taken.forEach((taken, k) => {
+        for (const entry of taken) files[ARTIFACT_KINDS[k] as ArtifactKind].push(entry);
+      });
+    } else {
+      const into = emptyFiles();
+      classifyEntries(listing.entries, plan.globs, seen, into, memo.kindOf);
+      const taken = ARTIFACT_KINDS.map((kind) => into[kind]);
+      taken.forEach((list, k) => {
+        for (const entry of list) files[ARTIFACT_KINDS[k] as ArtifactKind].push(entry);
+      });
+      memo.listings.set(dir, { entries: listing.entries, fixed, taken });
+    }
     for (const i of relevantListingIssues(listing.issues, plan.globs))
       issues.push({ file: i.path, kind: "unreadable", problem: i.message });
   }
-  for (const kind of ARTIFACT_KINDS) files[kind].sort(byPath);
-  return { files, seen, issues };
+  // Verdicts of paths that are gone would pile up over a long watch: start over past 2× the listing.
+  if (memo.kindOf.size > 2 * listed + 64) memo.kindOf.clear();
+  for (const kind of ARTIFACT_KINDS) if (!isSortedByPath(files[kind])) files[kind].sort(byPath);
+  return { files, issues, memo };
+}
+
+/** `true` when a folder's listing is the previous one again: same paths, sizes and mtimes in the same order. */
+function sameListing(prev: readonly ArtifactEntry[], next: readonly ArtifactEntry[]): boolean {
+  if (prev.length !== next.length) return false;
+  for (let i = 0; i < next.length; i++) {
+    const a = prev[i] as ArtifactEntry;
+    const b = next[i] as ArtifactEntry;
+    if (a.path !== b.path || a.sizeBytes !== b.sizeBytes || a.mtimeMs !== b.mtimeMs) return false;
+  }
+  return true;
 }
 
 /** The parser of a whole-file kind; kinds that are only listed parse to nothing. Exhaustive. */
@@ -309,8 +404,11 @@ function wholeFileParser(
   }
 }
 
+type Got = FileCache | LogCache | undefined;
+
 interface Read {
-  readonly byPath: ReadonlyMap<string, FileCache | LogCache>;
+  /** Per kind, the cache entry of each file in `files[kind]` order (`undefined`: not read). */
+  readonly got: Readonly<Record<ArtifactKind, readonly Got[]>>;
   readonly knownHosts: readonly string[];
 }
 
@@ -322,19 +420,18 @@ async function readAll(
   optionHosts: readonly string[],
   now: EpochMs | undefined,
 ): Promise<Read> {
-  const byPathMap = new Map<string, FileCache | LogCache>();
+  const got = emptyFiles<Got>();
   // Kinds that define known hosts first, without known hosts of their own.
   for (const kind of ["inventory", "cypress-config", "shell-history"] as const) {
     for (const entry of files[kind]) {
-      byPathMap.set(
-        entry.path,
+      got[kind].push(
         await readWhole(ctx, cache.files, entry, wholeFileParser(ctx.parsers, kind), optionHosts, ""),
       );
     }
   }
   const hosts = new Set(optionHosts);
-  for (const got of byPathMap.values()) {
-    for (const o of got.observations) {
+  for (const one of [...got.inventory, ...got["cypress-config"], ...got["shell-history"]]) {
+    for (const o of one?.observations ?? []) {
       if (o.kind === "inventory") for (const e of o.entries) hosts.add(e.host);
       if (o.kind === "cypress-config") for (const h of o.hosts) hosts.add(h);
     }
@@ -346,10 +443,14 @@ async function readAll(
   const knownHosts = [...hosts].sort();
   const hostsKey = knownHosts.join("\n"); // results are re-parsed when the known hosts change
   for (const kind of ["junit", "reporter-json"] as const) {
+    const parse = wholeFileParser(ctx.parsers, kind);
+    const into = got[kind];
     for (const entry of files[kind]) {
-      byPathMap.set(
-        entry.path,
-        await readWhole(ctx, cache.files, entry, wholeFileParser(ctx.parsers, kind), knownHosts, hostsKey),
+      const cached = cache.files.get(entry.path);
+      into.push(
+        cached !== undefined && isFresh(cached, entry, hostsKey)
+          ? cached // unchanged: no promise, no call (most files of an idle poll)
+          : await readWhole(ctx, cache.files, entry, parse, knownHosts, hostsKey),
       );
     }
   }
@@ -361,30 +462,53 @@ async function readAll(
       ...(knownHosts.length > 0 ? { knownHosts } : {}),
       ...(now !== undefined ? { readAtMs: now } : {}),
     };
-    const got = await readLog(ctx, cache.logs, entry, meta);
-    if (got !== undefined) byPathMap.set(entry.path, got);
+    got["runner-log"].push(await readLog(ctx, cache.logs, entry, meta));
   }
-  return { byPath: byPathMap, knownHosts };
+  return { got, knownHosts };
 }
 
 /** Step 4: assemble in dispatch order then path order; collection issues first. */
 function assemble(found: Found, read: Read, ctx: ReadContext): PollResult {
-  const observations: Observation[] = [];
-  const issues: ParseIssue[] = [...found.issues];
   const settlingSet = new Set(ctx.settling);
-  let fileCount = 0;
+  const parts: Got[] = [];
   for (const kind of ARTIFACT_KINDS) {
-    fileCount += found.files[kind].length;
-    for (const entry of found.files[kind]) {
-      const got = read.byPath.get(entry.path);
-      if (got === undefined) continue;
-      for (const o of got.observations) observations.push(o);
-      for (const issue of got.issues) {
-        if (settlingSet.has(entry.path) && SETTLING_KINDS.has(issue.kind)) continue;
-        issues.push(issue);
+    const got = read.got[kind];
+    for (let i = 0; i < found.files[kind].length; i++) parts.push(got[i]);
+  }
+  const last = found.memo.last;
+  // Same cache entries in the same order, nothing settling, no collection issue: same output.
+  const same =
+    last !== null &&
+    settlingSet.size === 0 &&
+    found.issues.length === 0 &&
+    last.parts.length === parts.length &&
+    parts.every((got, i) => got === last.parts[i]);
+  let observations: readonly Observation[];
+  let issues: readonly ParseIssue[];
+  if (same) {
+    ({ observations, issues } = last);
+  } else {
+    const obs: Observation[] = [];
+    const iss: ParseIssue[] = [...found.issues];
+    let i = 0;
+    for (const kind of ARTIFACT_KINDS) {
+      for (const entry of found.files[kind]) {
+        const got = parts[i++];
+        if (got === undefined) continue;
+        for (const o of got.observations) obs.push(o);
+        for (const issue of got.issues) {
+          if (settlingSet.has(entry.path) && SETTLING_KINDS.has(issue.kind)) continue;
+          iss.push(issue);
+        }
       }
     }
+    observations = obs;
+    issues = iss;
   }
+  found.memo.last =
+    settlingSet.size === 0 && found.issues.length === 0 ? { parts, observations, issues } : null;
+  let fileCount = 0;
+  for (const kind of ARTIFACT_KINDS) fileCount += found.files[kind].length;
   return {
     observations,
     issues,

@@ -234,7 +234,7 @@ const LIVE_FILE_KINDS = new Set<Observation["kind"]>(["cypress-config"]);
 
 /**
  * Creates the observer. Each `observe()`:
- * 1. polls everything but the build's own logs and lists the processes;
+ * 1. polls the shell history (a partial poll: nothing else can locate the run) and lists the processes;
  * 2. locates the run (R21 live first, R19 the most recent run in history, else the newest runner
  *    log, else the unnamed run of all artifacts); an explicit `build` must be named by a live
  *    runner, the history, a runner log or `recordedStarts`, else `BUILD_NOT_FOUND`;
@@ -242,7 +242,7 @@ const LIVE_FILE_KINDS = new Set<Observation["kind"]>(["cypress-config"]);
  *    run's start. A run with a later run after it is historical: the live files (generated specs,
  *    the Cypress config's specPattern/current_vm) belong to that later run and are not used, its
  *    scope comes from its own template command, and its snapshot is taken at the window end;
- * 4. polls again with the build (only its runner log is new), resolves the scope (blacklist
+ * 4. polls everything once, with the build, resolves the scope (blacklist
  *    applied, R2/R3) and reconstructs with the window (R10, R11, R33).
  */
 export function createRunObserver(options: RunObserverOptions): RunObserver {
@@ -257,7 +257,8 @@ export function createRunObserver(options: RunObserverOptions): RunObserver {
   return {
     async observe() {
       const processes = await probe.list();
-      const first = await collector.poll({ now: clock.now() });
+      // Only the shell history locates the run: one full poll follows, once the build is known.
+      const first = await collector.poll({ now: clock.now(), kinds: ["shell-history"] });
       const invocations = first.observations.filter(
         (o): o is InvocationObservation => o.kind === "invocation",
       );

@@ -299,4 +299,55 @@ describe("createCollector over an in-memory source", () => {
     expect(result.issues.map((i) => i.kind)).toEqual(["too-large"]);
     expect(mem.reads).toEqual([]);
   });
+
+  it("incremental bookkeeping: after every change a kept collector answers what a fresh one answers (issue 11, P3)", async () => {
+    const mem = memorySource({
+      [`${XML}/test-result-a.xml`]: "host=atvm1-a;state=pass;END",
+      [`${XML}/test-result-b.xml`]: "host=atvm2-b;state=pass;END",
+      "cypress/cmcReporter/mochawesome/m.json": "host=atvm1-a;state=pass;END",
+      "/root/.bash_history": "python3 run-sorry-cypress.py --build_name e2e-1\n",
+    });
+    // A fixed path inside a listed folder: the fixed kind wins while the file exists.
+    const layout = { ...DEFAULT_LAYOUT, inventory: [`${XML}/test-result-z.xml`] };
+    const kept = createCollector(mem.source, layout, { ...opts, knownHosts: ["atvm1-a", "atvm2-b"] });
+    const strip = (r: Awaited<ReturnType<typeof kept.poll>>) => ({ ...r, stats: { files: r.stats.files } });
+    const steps: (() => void)[] = [
+      () => {},
+      () => mem.put(`${XML}/test-result-c.xml`, "host=atvm2-b;state=fail;END"),
+      () => mem.put(`${XML}/test-result-a.xml`, "host=atvm1-a;state=fail;END"),
+      () => mem.put(`${XML}/test-result-z.xml`, "atvm3-c\n"),
+      () => {},
+      () => mem.remove(`${XML}/test-result-z.xml`),
+      () => mem.remove(`${XML}/test-result-b.xml`),
+      () => mem.put("cypress/cmcReporter/mochawesome/n.json", "host=atvm1-a;"),
+      () => {},
+    ];
+    for (const [i, step] of steps.entries()) {
+      step();
+      if (i % 2 === 1) await kept.poll({ kinds: ["shell-history"] }); // a partial poll in between
+      const fresh = createCollector(mem.source, layout, { ...opts, knownHosts: ["atvm1-a", "atvm2-b"] });
+      const want = await fresh.poll({ build: "e2e-1" });
+      const got = await kept.poll({ build: "e2e-1" });
+      expect(strip(got), `step ${i}`).toEqual({ ...strip(want), settling: got.settling });
+      if (got.settling.length === 0) expect(got.issues, `step ${i}`).toEqual(want.issues);
+    }
+  });
+
+  it("a partial poll (kinds) reads only those kinds and keeps the others' cache", async () => {
+    const mem = memorySource({
+      [`${XML}/test-result-a.xml`]: "host=atvm1-a;state=pass;END",
+      "/root/.bash_history": "python3 run-sorry-cypress.py --build_name e2e-1\n",
+    });
+    const collector = createCollector(mem.source, DEFAULT_LAYOUT, opts);
+    await collector.poll();
+    calls.length = 0;
+    mem.put("/root/.bash_history", "python3 run-sorry-cypress.py --build_name e2e-2\n");
+    const partial = await collector.poll({ kinds: ["shell-history"] });
+    expect(partial.files.junit).toEqual([]);
+    expect(partial.observations.every((o) => o.kind === "invocation")).toBe(true);
+    expect(calls).toEqual(["history:/root/.bash_history"]);
+    const full = await collector.poll();
+    expect(full.stats.reread).toBe(0); // the XML's cache survived the partial poll
+    expect(full.files.junit).toHaveLength(1);
+  });
 });
