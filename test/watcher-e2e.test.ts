@@ -1,7 +1,7 @@
 // End-to-end: the BUILT `atvm` CLI as real child processes against a real loopback Mattermost webhook
 // server (startWebhookServer, 127.0.0.1) and real temp state dirs; asserts on the recorded requests.
 // Scenario numbers are the reliability fault scenarios (§6).
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -187,13 +187,17 @@ describe("webhook failures (scenarios 7, 8)", () => {
   }, 30_000);
 
   for (const answer of ["bad-request", "forbidden", "not-found"] as const) {
-    it(`D9 scenario 8: a permanent ${answer} is sent once, no retry, no posted marker; runs says rejected`, async () => {
+    it(`D9 scenario 8: a permanent ${answer} is sent once, no retry, exit 78 with one line; runs says rejected`, async () => {
       const s = await startWebhookServer({ fallback: answer });
       servers.push(s);
       const dir = stateDir();
       const r = await watch(s, FLAT.root, FLAT.build, dir);
       expect(r.signal).toBeNull();
-      expect(r.code).toBe(0);
+      // reliability §2/§6 case 8: permanent = configuration error, 78 (RestartPreventExitStatus).
+      expect(r.code).toBe(78);
+      const lines = r.stderr.split("\n").filter((l) => l.startsWith("atvm watch:"));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain("refused the post");
       expect(posts(s)).toHaveLength(1);
       expect(existsSync(join(dir, FLAT.build, "intent.json"))).toBe(true);
       expect(readdirSync(join(dir, FLAT.build)).filter((f) => f === "posted.marker")).toEqual([]);
@@ -201,8 +205,8 @@ describe("webhook failures (scenarios 7, 8)", () => {
       expect(runs.code).toBe(0);
       expect(runs.stdout).toContain("not posted (rejected)");
       expect(runs.stdout).toContain("REVIEW");
-      // A restart does not retry a permanent rejection.
-      expect((await watch(s, FLAT.root, FLAT.build, dir)).code).toBe(0);
+      // A restart does not retry a permanent rejection, and says so again with 78.
+      expect((await watch(s, FLAT.root, FLAT.build, dir)).code).toBe(78);
       expect(posts(s)).toHaveLength(1);
       expectNoSecret(r, s);
     }, 30_000);
@@ -275,11 +279,14 @@ describe("corrupt state (scenario 14)", () => {
     it(`W8 scenario 14: an ${name} state.json before start: no crash, exactly one post`, async () => {
       const s = await server();
       const dir = stateDir();
-      writeFileSync(join(dir, "state.json"), content);
+      mkdirSync(join(dir, FLAT.build));
+      writeFileSync(join(dir, FLAT.build, "state.json"), content);
       const r = await watch(s, FLAT.root, FLAT.build, dir);
       expect(r.signal).toBeNull();
       expect(r.code).toBe(0);
       expect(posts(s)).toHaveLength(1);
+      // The bad file was really read and set aside (quarantined), not ignored.
+      expect(readdirSync(join(dir, FLAT.build)).some((f) => f.startsWith("state.json.corrupt-"))).toBe(true);
       expectNoSecret(r, s);
     });
   }

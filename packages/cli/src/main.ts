@@ -6,10 +6,12 @@
  * (`@atvm-watch/errors`). bin/atvm.js sets `process.exitCode` from it.
  */
 
-import { commandExitStatus, DEFAULT_MACHINE_POLICY, isAtvmError } from "@atvm-watch/engine";
+import { commandExitStatus, isAtvmError } from "@atvm-watch/engine";
 import { createMattermostNotifier } from "@atvm-watch/mattermost";
 import { createLocalRunner, createProcProbe, createSystemClock } from "@atvm-watch/node-fs";
 import { renderMarkdown } from "@atvm-watch/status";
+import { DEFAULT_CATALOG, digestRun, summarizeRun } from "@atvm-watch/triage";
+import { watchPolicy } from "@atvm-watch/watcher";
 import { Command, CommanderError } from "commander";
 import manifest from "../package.json" with { type: "json" };
 import { type CancelCommandOptions, runCancel } from "./cancel-command.ts";
@@ -117,7 +119,8 @@ Delivery: the post's text is frozen in a durable intent before the request; a cr
 between the request and Mattermost's "ok" can give at most one duplicate, carrying the same
 notification id in its footer (docs/watcher.md).
 Exit codes: 0 the run ended (posted or suppressed), 75 another watcher holds the build's lock,
-78 bad configuration (webhook, build name, state dir), each with one line saying why.
+78 bad configuration (webhook, build name, state dir, or Mattermost refused the post
+permanently: HTTP 400/401/403/404/413/501), each with one line saying why.
 
 Example:
   MATTERMOST_ATVM_WEBHOOK=https://chat.example.com/hooks/KEY npx atvm watch --build e2e-redhat9.7-0327 --root /root/cdc-e2e-cyp-12.17.4
@@ -125,12 +128,12 @@ Example:
 
 /**
  * The real wiring of \`atvm watch\`: the one run observer (the same as \`atvm status\`), the Mattermost
- * notifier, markdown rendering, and \`systemctl stop atvm-runner@<build>.service\` for R1. The policy
- * is at-least-once for an unknown outcome (a timeout or crash mid-POST re-posts with the same
- * notification id), so a finished run is never silently left unposted.
+ * notifier, markdown rendering, and `systemctl stop atvm-runner@<build>.service` for R1; the policy
+ * is `watchPolicy` (@atvm-watch/watcher): at-least-once for an unknown outcome, ~24 h of retries.
  */
 function watchWiring(io: CliIo): WatchWiring {
   let zone = "UTC";
+  let hangWindowMs: number | undefined;
   return {
     observer: ({ build, root, config }) => {
       let prepared: ReturnType<typeof prepareRun> | null = null;
@@ -141,6 +144,7 @@ function watchWiring(io: CliIo): WatchWiring {
         );
         const run = await prepared;
         zone = run.zone;
+        hangWindowMs = run.config.hangWindowMs;
         const { snapshot } = await run.observer.observe();
         return { snapshot };
       };
@@ -151,13 +155,16 @@ function watchWiring(io: CliIo): WatchWiring {
         ...(channel !== undefined && channel !== "" ? { channel } : {}),
       }),
     render: (snapshot) => renderMarkdown(snapshot, { zone, color: false }),
+    summarize: (snapshot) =>
+      `${JSON.stringify(summarizeRun(snapshot, digestRun(snapshot, DEFAULT_CATALOG)), null, 2)}\n`,
     terminateRunner: async (build) => {
       const r = await createLocalRunner().run(["systemctl", "stop", "--", `atvm-runner@${build}.service`], {
         timeoutMs: 60_000,
       });
       return { ok: r.exitCode === 0, detail: r.stderr.slice(0, 200) };
     },
-    policy: { ...DEFAULT_MACHINE_POLICY, retryUnknownOutcome: true },
+    // Read after the first observation, which loads the config (its hangWindowMs, D9).
+    policy: () => watchPolicy({ hangWindowMs }),
   };
 }
 

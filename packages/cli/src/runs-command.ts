@@ -76,7 +76,12 @@ export async function listRuns(stateDir: string): Promise<readonly RunsBuildRow[
         posted: marker !== null || unit.post === "posted",
         postedAt: at === null ? null : new Date(at).toISOString(),
         reason: unit.reasons.at(-1) ?? null,
-        needsReview: unit.post === "outcome-unknown" || unit.post === "rejected",
+        // D9: HUNG and UNKNOWN are left for operator review, as is a post whose fate is unknown or refused.
+        needsReview:
+          unit.state === "HUNG" ||
+          unit.state === "UNKNOWN" ||
+          unit.post === "outcome-unknown" ||
+          unit.post === "rejected",
       });
     }
     rows.push({

@@ -6,7 +6,9 @@
  * Exit codes (sysexits.h, used by the systemd unit's `RestartPreventExitStatus=`):
  * 0 terminal state reached, posted or suppressed; 75 (EX_TEMPFAIL) another watcher holds the build's
  * lock (D7); 78 (EX_CONFIG) bad configuration: webhook missing or malformed, bad build name or
- * interval, state dir not writable — each with one line saying why. The webhook URL is never printed.
+ * interval, state dir not writable, or Mattermost refused the post permanently (HTTP 400, 401, 403,
+ * 404, 413, 501: the same post is refused again, reliability §6 case 8) — each with one line saying
+ * why. The webhook URL is never printed.
  */
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
@@ -21,7 +23,7 @@ import {
   serviceExitStatus,
 } from "@atvm-watch/engine";
 import { openFileStateStore } from "@atvm-watch/node-fs";
-import { crashFromEnv, jsonLineLogger, type Observation, runWatcher } from "@atvm-watch/watcher";
+import { crashFromEnv, jsonLineLogger, type Observation, redact, runWatcher } from "@atvm-watch/watcher";
 import type { CliIo } from "./io.ts";
 import { stateDirOf } from "./runs-command.ts";
 
@@ -48,9 +50,12 @@ export interface WatchWiring {
   readonly render: (snapshot: Snapshot) => string;
   /** Stops the hung runner (R1), e.g. `systemctl stop atvm-runner@<build>.service`. */
   readonly terminateRunner: (build: string, reason: string) => Promise<{ ok: boolean; detail?: string }>;
+  /** `atvm.summary.v1` JSON text of a snapshot, written as `summary.json` when the watch ends (T5). */
+  readonly summarize?: (snapshot: Snapshot) => string;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly clock?: Clock;
-  readonly policy?: MachinePolicy;
+  /** The machine policy, or a function giving it, called once after the first observation (which reads the config). */
+  readonly policy?: MachinePolicy | (() => MachinePolicy);
 }
 
 /** Exit codes of `atvm watch`. */
@@ -136,13 +141,24 @@ export async function runWatch(
     log: jsonLineLogger((line) => io.stderr.write(line)),
     crash: crashFromEnv(io.env),
     newId: randomUUID,
-    policy: wiring.policy ?? DEFAULT_MACHINE_POLICY,
+    policy: typeof wiring.policy === "function" ? wiring.policy() : (wiring.policy ?? DEFAULT_MACHINE_POLICY),
     intervalMs: seconds * 1000,
     secrets: [webhook],
+    ...(wiring.summarize !== undefined ? { summarize: wiring.summarize } : {}),
   }).finally(() => process.off("SIGTERM", onTerm));
   if (result.kind === "locked") {
     io.stderr.write(`atvm watch: ${build} is already watched (${result.holder || "holder unknown"})\n`);
     return WATCH_EXIT.locked;
+  }
+  const refused = result.exit.units.find((u) => u.rejection?.permanent === true);
+  if (refused !== undefined) {
+    // reliability §2/§6 case 8: a 400/401/403/404/413/501 is refused again on every retry, so it is a
+    // configuration error (78, RestartPreventExitStatus): no restart loop, one line saying why.
+    const why = redact(refused.rejection?.detail ?? "", [webhook]);
+    io.stderr.write(
+      `atvm watch: Mattermost refused the post of ${refused.id} permanently (${why}); check MATTERMOST_ATVM_WEBHOOK and MATTERMOST_ATVM_CHANNEL, then see docs/watcher.md "Recovery"\n`,
+    );
+    return WATCH_EXIT.config;
   }
   return WATCH_EXIT.done;
 }

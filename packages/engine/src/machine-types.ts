@@ -53,6 +53,18 @@ export interface PostingUnit {
   readonly message: Snapshot | null;
   /** A repeated-observation log (duplicate prevented, post suppressed) was already emitted since the watcher started. */
   readonly noted: boolean;
+  /**
+   * Set when `post` became `rejected`: `permanent` when the notifier said the same message will be
+   * refused again (Mattermost 400/401/403/404/413/501), else retries were used up; `detail` has no
+   * secret (the adapter redacts it). Absent otherwise, and in states written before it existed.
+   */
+  readonly rejection?: PostRejection;
+}
+
+/** Why a unit's post was rejected (see `PostingUnit.rejection`). */
+export interface PostRejection {
+  readonly permanent: boolean;
+  readonly detail: string;
 }
 
 /** Runner-hang-after-upload handling (R1). */
@@ -136,7 +148,7 @@ export type MachineEvent =
   | { readonly type: "post.intent-recorded"; readonly at: EpochMs; readonly unit: string }
   /** The notifier answered `ok` (D10). */
   | { readonly type: "post.succeeded"; readonly at: EpochMs; readonly unit: string }
-  /** The notifier definitely refused; `retryable` for 408/429/5xx-but-501/network-before-send. */
+  /** The notifier definitely refused; `retryable` is the adapter's verdict (`NotifyOutcome.retryable`): may a later attempt succeed? */
   | {
       readonly type: "post.failed";
       readonly at: EpochMs;
@@ -181,6 +193,8 @@ export interface UnitOutcome {
   readonly id: string;
   readonly state: RunState;
   readonly post: PostPhase;
+  /** Present when `post` is `rejected`: why (the watcher exits 78 on a permanent one, reliability §6 case 8). */
+  readonly rejection?: PostRejection;
 }
 
 /**

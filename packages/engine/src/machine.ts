@@ -138,7 +138,12 @@ function exitEffect(s: MachineState): Effect {
     type: "exit",
     state: s.runState,
     needsReview: review,
-    units: s.units.map((unit) => ({ id: unit.id, state: unit.state, post: unit.post })),
+    units: s.units.map((unit) => ({
+      id: unit.id,
+      state: unit.state,
+      post: unit.post,
+      ...(unit.post === "rejected" && unit.rejection !== undefined ? { rejection: unit.rejection } : {}),
+    })),
   };
 }
 

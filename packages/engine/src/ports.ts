@@ -214,8 +214,9 @@ export interface Notification {
 /**
  * The outcome of one `notify` call, after the adapter's own bounded retries: `ok` only when the server
  * answered `ok` (D10). Optional fields (set by real adapters, absent from older fakes):
- * `attempts` — HTTP requests made (≥ 1); `retryable` — for `rejected` only: `true` when a later call
- * may succeed (5xx, 429, nothing sent), `false` when the same message will be refused again (4xx).
+ * `attempts` — HTTP requests made (≥ 1). Required: `retryable` — for `rejected`: `true` when a later
+ * call may succeed (5xx, 429, nothing sent), `false` when the same message will be refused again (4xx,
+ * 501). The adapter classifies its protocol's statuses; the core machine never does.
  * Status `0` means no HTTP answer and nothing was delivered (connection refused, DNS failure).
  */
 export type NotifyOutcome =
@@ -224,7 +225,7 @@ export type NotifyOutcome =
       readonly kind: "rejected";
       readonly status: number;
       readonly detail: string;
-      readonly retryable?: boolean;
+      readonly retryable: boolean;
       readonly attempts?: number;
     }
   | { readonly kind: "unknown"; readonly detail: string; readonly attempts?: number };

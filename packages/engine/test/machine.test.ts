@@ -202,7 +202,7 @@ describe("post results (D10, reliability.md §2)", () => {
   it("D10 a permanent rejection is not retried and never marked posted", () => {
     const r = replay(
       inFlight(),
-      [postOutcomeEvent(BUILD, { kind: "rejected", status: 400, detail: "bad" }, T0)],
+      [postOutcomeEvent(BUILD, { kind: "rejected", status: 400, detail: "bad", retryable: false }, T0)],
       POLICY,
     );
     expect(effectsOf(r.effects, "post")).toEqual([]);
@@ -239,19 +239,39 @@ describe("post results (D10, reliability.md §2)", () => {
     expect(effectsOf(r.effects, "mark-posted").map((e) => e.unit)).toEqual([id]);
   });
 
-  it("D10 maps notifier outcomes: 429/503/network retryable; 400/404/501 permanent; unknown stays unknown", () => {
-    const retry = (status: number) =>
-      postOutcomeEvent(BUILD, { kind: "rejected", status, detail: "x" }, T0) as { retryable?: boolean };
-    expect([0, 408, 429, 500, 503].map((s) => retry(s).retryable)).toEqual([true, true, true, true, true]);
-    expect([400, 401, 403, 404, 501].map((s) => retry(s).retryable)).toEqual([
-      false,
-      false,
-      false,
-      false,
-      false,
+  it("D10 postOutcomeEvent keeps the adapter's retryable verdict and never re-classifies the status", () => {
+    const failed = (status: number, retryable: boolean) =>
+      postOutcomeEvent(BUILD, { kind: "rejected", status, detail: "x", retryable }, T0);
+    // The same status maps both ways: only the adapter's verdict counts (classification lives in the
+    // Mattermost adapter, docs/mattermost.md).
+    expect([503, 400, 0].map((s) => failed(s, false))).toMatchObject([
+      { type: "post.failed", retryable: false, detail: "HTTP 503: x" },
+      { type: "post.failed", retryable: false, detail: "HTTP 400: x" },
+      { type: "post.failed", retryable: false, detail: "x" },
+    ]);
+    expect([503, 400].map((s) => failed(s, true).type === "post.failed" && failed(s, true))).toMatchObject([
+      { retryable: true },
+      { retryable: true },
     ]);
     expect(postOutcomeEvent(BUILD, { kind: "ok" }, T0).type).toBe("post.succeeded");
     expect(postOutcomeEvent(BUILD, { kind: "unknown", detail: "t" }, T0).type).toBe("post.outcome-unknown");
+  });
+
+  it("D10 reliability §6 case 8: a permanent rejection is kept on the unit and reported in the exit effect", () => {
+    const r = replay(
+      inFlight(),
+      [postOutcomeEvent(BUILD, { kind: "rejected", status: 403, detail: "forbidden", retryable: false }, T0)],
+      POLICY,
+    );
+    expect(r.state.units[0]?.rejection).toEqual({ permanent: true, detail: "HTTP 403: forbidden" });
+    expect(effectsOf(r.effects, "exit")[0]?.units).toEqual([
+      {
+        id: BUILD,
+        state: "COMPLETED",
+        post: "rejected",
+        rejection: { permanent: true, detail: "HTTP 403: forbidden" },
+      },
+    ]);
   });
 
   it("D6 a restart with a post in flight treats it as an unknown outcome; a pending intent is re-requested", () => {

@@ -155,8 +155,8 @@ export function arbCategorizedSnapshot(
 export const arbNotifyOutcome: fc.Arbitrary<NotifyOutcome> = fc.oneof(
   fc.constant<NotifyOutcome>({ kind: "ok" }),
   fc.constantFrom<NotifyOutcome>(
-    { kind: "rejected", status: 503, detail: "Service Unavailable" },
-    { kind: "rejected", status: 400, detail: "invalid payload" },
+    { kind: "rejected", status: 503, detail: "Service Unavailable", retryable: true },
+    { kind: "rejected", status: 400, detail: "invalid payload", retryable: false },
   ),
   fc.constant<NotifyOutcome>({ kind: "unknown", detail: "timeout after the request was sent" }),
 );

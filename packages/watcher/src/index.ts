@@ -1,2 +1,3 @@
 export * from "./keys.ts";
 export * from "./loop.ts";
+export * from "./policy.ts";

@@ -8,7 +8,8 @@
  * <state-dir>/<build>/cancelled.marker      operator cancel of the whole run (D4/W4)
  * <state-dir>/<build>/intent.json           post intent of the run unit (frozen text + notification id)
  * <state-dir>/<build>/posted.marker         the run unit was posted (D10)
- * <state-dir>/<build>/subruns/<id>/…        the same four files per batch of a categorized run (W5)
+ * <state-dir>/<build>/summary.json          atvm.summary.v1 of the run, written when the watch ends (T5)
+ * <state-dir>/<build>/subruns/<id>/…        the same files per batch of a categorized run (W5)
  * <state-dir>/<build>/watch.lock            the D7 lock (a kernel lock; the file itself means nothing)
  * ```
  */
@@ -19,6 +20,8 @@ import type { MachineState } from "@atvm-watch/engine";
 export const STATE_KEY = "state.json";
 /** Cloud run URLs (R30). */
 export const RUN_URLS_KEY = "run-urls.json";
+/** The run's `atvm.summary.v1`, written when the watch ends (T5); `subruns/<id>/summary.json` per batch. */
+export const SUMMARY_KEY = "summary.json";
 /** The D7 lock name. */
 export const LOCK_NAME = "watch.lock";
 /** The run-level cancel marker (D4/W4). */
@@ -33,9 +36,16 @@ export function unitPrefix(kind: "run" | "batch", id: string): string {
 export function unitKeys(
   kind: "run" | "batch",
   id: string,
-): { readonly intent: string; readonly posted: string; readonly cancelled: string; readonly state: string } {
+): {
+  readonly intent: string;
+  readonly posted: string;
+  readonly cancelled: string;
+  readonly state: string;
+  readonly summary: string;
+} {
   const prefix = unitPrefix(kind, id);
   return {
+    summary: `${prefix}${SUMMARY_KEY}`,
     intent: `${prefix}intent.json`,
     posted: `${prefix}posted.marker`,
     cancelled: `${prefix}cancelled.marker`,

@@ -10,6 +10,7 @@
  * and before the state records it gives no duplicate but a unit left for review.
  */
 import {
+  batchSnapshot,
   type Clock,
   createMachineState,
   decide,
@@ -32,6 +33,7 @@ import {
   parseRecord,
   RUN_URLS_KEY,
   STATE_KEY,
+  SUMMARY_KEY,
   unitKeys,
 } from "./keys.ts";
 
@@ -95,6 +97,12 @@ export interface WatcherDeps {
   readonly policy: MachinePolicy;
   /** Poll interval, ms (default 30 s). */
   readonly intervalMs: number;
+  /**
+   * Renders the `atvm.summary.v1` JSON text of a snapshot (T5; the CLI wires `summarizeRun`). When
+   * set, the watch writes `summary.json` for the run (and `subruns/<id>/summary.json` per batch)
+   * atomically through the store as it exits, with the state the machine closed it in.
+   */
+  readonly summarize?: (snapshot: Snapshot) => string;
   /** Strings never to log (the webhook URL); each one and its path part are replaced by `***`. */
   readonly secrets?: readonly string[];
 }
@@ -321,6 +329,27 @@ async function watch(deps: WatcherDeps): Promise<WatcherResult> {
     }
   };
 
+  /** The newest snapshot observed by this process, for the summaries written at exit (T5). */
+  let lastSnapshot: Snapshot | null = null;
+  const writeSummaries = async (exit: Extract<Effect, { type: "exit" }>): Promise<void> => {
+    const summarize = deps.summarize;
+    if (summarize === undefined || lastSnapshot === null) return;
+    const files: [string, Snapshot][] = [[SUMMARY_KEY, { ...lastSnapshot, state: exit.state }]];
+    for (const unit of exit.units) {
+      if (kindOf(unit.id) !== "batch") continue;
+      const own = batchSnapshot(lastSnapshot, unit.id);
+      if (own !== null) files.push([unitKeys("batch", unit.id).summary, { ...own, state: unit.state }]);
+    }
+    for (const [key, snapshot] of files) {
+      try {
+        await store.put(key, summarize(snapshot));
+      } catch (error) {
+        // A summary is a convenience (baselines, history): it never keeps the watcher from exiting.
+        log("error", null, "state-io", `could not write ${key}: ${String(error)}`);
+      }
+    }
+  };
+
   const queue: MachineEvent[] = [{ type: "watcher.started", at: clock.now(), mono: clock.monotonicMs() }];
   const drain = async (): Promise<Extract<Effect, { type: "exit" }> | null> => {
     for (let event = queue.shift(); event !== undefined; event = queue.shift()) {
@@ -334,6 +363,7 @@ async function watch(deps: WatcherDeps): Promise<WatcherResult> {
             "closed",
             `exit: ${effect.state}${effect.needsReview ? " (needs review, D9)" : ""}`,
           );
+          await writeSummaries(effect);
           return effect;
         }
         queue.push(...(await perform(effect)));
@@ -364,6 +394,7 @@ async function watch(deps: WatcherDeps): Promise<WatcherResult> {
       return;
     }
     deps.crash("after-observe");
+    lastSnapshot = observation.snapshot;
     queue.push({
       type: "snapshot.observed",
       at: clock.now(),

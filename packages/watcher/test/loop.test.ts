@@ -5,6 +5,7 @@ import {
   type MachinePolicy,
   type NotifyOutcome,
   type Snapshot,
+  type StateStore,
 } from "@atvm-watch/engine";
 import {
   activity,
@@ -18,12 +19,14 @@ import {
 } from "@atvm-watch/testing";
 import { describe, expect, it } from "vitest";
 import {
+  backoffMs,
   CRASH_POINTS,
   type CrashPoint,
   jsonLineLogger,
   runWatcher,
   type WatcherLogRecord,
 } from "../src/loop.ts";
+import { watchPolicy } from "../src/policy.ts";
 
 const WEBHOOK = "https://chat.example.test/hooks/k7x9secrethookid42";
 const T0 = Date.UTC(2026, 2, 27, 8, 0);
@@ -39,6 +42,8 @@ interface HarnessOptions {
   readonly policy?: Partial<MachinePolicy>;
   readonly wallJumpMs?: number;
   readonly render?: (snapshot: Snapshot) => string;
+  readonly summarize?: (snapshot: Snapshot) => string;
+  readonly store2?: StateStore;
 }
 
 async function watchOnce(options: HarnessOptions) {
@@ -61,7 +66,8 @@ async function watchOnce(options: HarnessOptions) {
   const run = runWatcher({
     build: "e2e-0327",
     categorized: options.categorized ?? false,
-    store,
+    store: options.store2 ?? store,
+    ...(options.summarize !== undefined ? { summarize: options.summarize } : {}),
     observe: async () => ({ snapshot: { ...next(), at: clock.now() } }),
     notifier,
     render: options.render ?? ((s) => `#### ${s.build}\nstate ${s.state}`),
@@ -114,7 +120,7 @@ describe("watcher loop: what is posted", () => {
 
   it("D10 a post counts only on ok: a rejected post leaves no posted marker", async () => {
     const notifier = createRecordingNotifier([], {
-      fallback: { kind: "rejected", status: 400, detail: "invalid payload" },
+      fallback: { kind: "rejected", status: 400, detail: "invalid payload", retryable: false },
     });
     const { result, store } = await watchOnce({ snapshots: flat, notifier });
     expect(result).toMatchObject({ exit: { needsReview: true } });
@@ -335,6 +341,98 @@ describe("watcher loop: restarts and crash points", () => {
     expect(logs.some((l) => l.reason === "state-io" && l.message.includes("ENOSPC"))).toBe(true);
     expect(notifier.calls).toHaveLength(1);
     expect(intentsAtPost[0]).toContain('"notificationId":"notif-1"');
+  });
+});
+
+describe("watcher loop: summaries and long outages", () => {
+  const brief = (s: Snapshot): string =>
+    JSON.stringify({ build: s.build, state: s.state, hosts: s.hosts.map((h) => `${h.host} ${h.status}`) });
+
+  it("T5 writes summary.json for the run with the state the machine closed it in", async () => {
+    const { store } = await watchOnce({ snapshots: flat, summarize: brief });
+    expect(JSON.parse((await store.get("summary.json")) ?? "null")).toEqual({
+      build: "e2e-0327",
+      state: "FAILED",
+      hosts: ["atvm1-redhat8 PASS", "atvm2-debian12 FAIL"],
+    });
+  });
+
+  it("T5 D4 a cancelled run's summary says CANCELLED although its artifacts say FAILED", async () => {
+    const store = createMemoryStateStore({ "cancelled.marker": "operator" });
+    await watchOnce({ snapshots: [failedDone], store, summarize: brief });
+    expect(JSON.parse((await store.get("summary.json")) ?? "null")).toMatchObject({ state: "CANCELLED" });
+  });
+
+  it("T5 W5 categorized: one summary per batch under subruns/<id>/, each with only its hosts", async () => {
+    const done = buildSnapshot({
+      categorized: true,
+      progress: "finished",
+      hosts: { "atvm1-redhat8": "PASS", "atvm2-debian12": "FAIL" },
+      batches: [
+        batchEntry("e2e-0327-redhat", ["atvm1-redhat8"], "FINISHED"),
+        batchEntry("e2e-0327-debian", ["atvm2-debian12"], "FINISHED", { failed: true }),
+      ],
+      activity: activity({ runnerAlive: false, cypressAlive: false }),
+    });
+    const { store } = await watchOnce({ categorized: true, snapshots: [done], summarize: brief });
+    const read = async (key: string) => JSON.parse((await store.get(key)) ?? "null") as unknown;
+    expect(await read("subruns/e2e-0327-redhat/summary.json")).toEqual({
+      build: "e2e-0327-redhat",
+      state: "COMPLETED",
+      hosts: ["atvm1-redhat8 PASS"],
+    });
+    expect(await read("subruns/e2e-0327-debian/summary.json")).toEqual({
+      build: "e2e-0327-debian",
+      state: "FAILED",
+      hosts: ["atvm2-debian12 FAIL"],
+    });
+    expect(await read("summary.json")).toMatchObject({ build: "e2e-0327", state: "FAILED" });
+  });
+
+  it("reliability §6 case 7: a 6-hour webhook outage (retryable 503s) loses nothing: one ok post, one notification id", async () => {
+    const outage = Array.from({ length: 80 }, () => ({
+      kind: "rejected" as const,
+      status: 503,
+      detail: "Service Unavailable",
+      retryable: true,
+    }));
+    const notifier = createRecordingNotifier(outage);
+    const started = T0;
+    const { result, store } = await watchOnce({ snapshots: flat, notifier, policy: watchPolicy() });
+    expect(result).toMatchObject({ kind: "exited", exit: { units: [{ post: "posted" }] } });
+    expect(notifier.calls).toHaveLength(81);
+    expect(notifier.calls.filter((c) => c.outcome.kind === "ok")).toHaveLength(1);
+    expect(new Set(notifier.calls.map((c) => c.message.notificationId)).size).toBe(1);
+    const marker = JSON.parse((await store.get("posted.marker")) ?? "{}") as { at?: number };
+    // The back-off is capped at 5 min, so 80 failures span more than 6 hours of (simulated) outage.
+    expect(backoffMs(80)).toBe(300_000);
+    expect((marker.at ?? 0) - started).toBeGreaterThan(6 * 3_600_000);
+  });
+
+  it("reliability §6 case 17: ENOSPC writing posted.marker after ok: the watcher keeps retrying the marker, never re-posts", async () => {
+    const store = createMemoryStateStore();
+    let failures = 3;
+    const flaky: StateStore = {
+      ...store,
+      get: (k) => store.get(k),
+      keys: (p) => store.keys(p),
+      remove: (k) => store.remove(k),
+      lock: (n) => store.lock(n),
+      put: (k, v) => store.put(k, v),
+      create: async (key, value) => {
+        if (key === "posted.marker" && failures > 0) {
+          failures -= 1;
+          throw new AtvmError("STATE_IO", "cannot create posted.marker: ENOSPC; free space");
+        }
+        return store.create(key, value);
+      },
+    };
+    const { result, notifier, logs } = await watchOnce({ snapshots: flat, store, store2: flaky });
+    expect(failures).toBe(0);
+    expect(result).toMatchObject({ kind: "exited", exit: { units: [{ post: "posted" }] } });
+    expect(notifier.calls).toHaveLength(1);
+    expect(logs.filter((l) => l.reason === "state-io" && l.message.includes("ENOSPC"))).toHaveLength(3);
+    expect(await store.get("posted.marker")).toContain("notif-1");
   });
 });
 

@@ -9,17 +9,17 @@ import { type Ctx, findUnit, isClosedState, isPostableState, type UnitDraft } fr
 
 /**
  * Maps a notifier outcome to the event the watcher reports (D10): `ok` → `post.succeeded`;
- * `rejected` → `post.failed`, retryable for status 0 (not sent), 408, 429 and 5xx except 501
- * (reliability.md §2: 400/401/403/404/501 are permanent); `unknown` → `post.outcome-unknown`.
+ * `rejected` → `post.failed` with the adapter's own `retryable` (the Mattermost adapter classifies
+ * HTTP statuses, docs/mattermost.md; the core does not); `unknown` → `post.outcome-unknown`.
  */
 export function postOutcomeEvent(unit: string, outcome: NotifyOutcome, at: number): MachineEvent {
   switch (outcome.kind) {
     case "ok":
       return { type: "post.succeeded", at, unit };
     case "rejected": {
-      const s = outcome.status;
-      const retryable = s === 0 || s === 408 || s === 429 || (s >= 500 && s !== 501);
-      return { type: "post.failed", at, unit, retryable, detail: `HTTP ${s}: ${outcome.detail}` };
+      const { status, retryable } = outcome;
+      const detail = status === 0 ? outcome.detail : `HTTP ${status}: ${outcome.detail}`;
+      return { type: "post.failed", at, unit, retryable, detail };
     }
     case "unknown":
       return { type: "post.outcome-unknown", at, unit, detail: outcome.detail };
@@ -126,6 +126,7 @@ export function onPostFailed(ctx: Ctx, id: string, retryable: boolean, detail: s
     return;
   }
   unit.post = "rejected";
+  unit.rejection = { permanent: !retryable, detail };
   const why = retryable ? `giving up after ${unit.attempts} attempt(s)` : "permanent rejection";
   const message = `post for ${id} rejected (${detail}); ${why}: not posted, operator review`;
   ctx.log({ level: "error", reason: "post-result", unit: id, message });
