@@ -14,6 +14,9 @@ import { findSshd, type LoopbackSshd, startLoopbackSshd } from "../../ssh/test/s
 import { main } from "../src/main.ts";
 
 const repo = join(import.meta.dirname, "../../..");
+// Every status below names the build: the loopback controller is THIS machine, whose process table
+// other test files fill with live stand-in runners that R21 (live first) would otherwise pick.
+const BUILD = "e2e-redhat9.7-0327";
 const made: string[] = [];
 const temp = (prefix: string): string => {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -145,7 +148,7 @@ describeSsh("atvm status --controller over a real sshd on 127.0.0.1", { timeout:
   });
 
   it("R19 R21 issue 9: the remote status of a copied example is the local status, apart from the Controller line; ssh invocations are counted", async () => {
-    const local = await run("status", "--root", exampleA);
+    const local = await run("status", "--root", exampleA, "--build", BUILD);
     expect(local.code).toBe(0);
     // Count ssh processes with a wrapper on PATH (the real ssh behind it).
     const bin = temp("atvm-sshwrap-");
@@ -159,7 +162,15 @@ describeSsh("atvm status --controller over a real sshd on 127.0.0.1", { timeout:
     process.env.PATH = `${bin}:${path}`;
     let remote: Awaited<ReturnType<typeof run>>;
     try {
-      remote = await run("status", "--controller", `ctl-a:${exampleA}`, "--ssh-config", sshConfig);
+      remote = await run(
+        "status",
+        "--controller",
+        `ctl-a:${exampleA}`,
+        "--ssh-config",
+        sshConfig,
+        "--build",
+        BUILD,
+      );
     } finally {
       process.env.PATH = path;
     }
@@ -177,10 +188,12 @@ describeSsh("atvm status --controller over a real sshd on 127.0.0.1", { timeout:
       `ctl-a:${exampleA}`,
       "--ssh-config",
       sshConfig,
+      "--build",
+      BUILD,
       "--format",
       "json",
     );
-    const localJson = await run("status", "--root", exampleA, "--format", "json");
+    const localJson = await run("status", "--root", exampleA, "--build", BUILD, "--format", "json");
     // The same atvm.status.v1 but for `at`, the moment each snapshot was taken.
     const { at: _remoteAt, ...remoteStatus } = JSON.parse(json.stdout) as Record<string, unknown>;
     const { at: _localAt, ...localStatus } = JSON.parse(localJson.stdout) as Record<string, unknown>;
@@ -189,7 +202,15 @@ describeSsh("atvm status --controller over a real sshd on 127.0.0.1", { timeout:
   });
 
   it("issue 9: a changed host key is refused with one clear line (exit 3), never a run state", async () => {
-    const r = await run("status", "--controller", `ctl-rekeyed:${exampleA}`, "--ssh-config", sshConfig);
+    const r = await run(
+      "status",
+      "--controller",
+      `ctl-rekeyed:${exampleA}`,
+      "--ssh-config",
+      sshConfig,
+      "--build",
+      BUILD,
+    );
     expect(r.code).toBe(3);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(
@@ -199,7 +220,15 @@ describeSsh("atvm status --controller over a real sshd on 127.0.0.1", { timeout:
   });
 
   it("issue 9: an unreachable controller is its own error (exit 3, UNREACHABLE), not HUNG", async () => {
-    const r = await run("status", "--controller", `ctl-down:${exampleA}`, "--ssh-config", sshConfig);
+    const r = await run(
+      "status",
+      "--controller",
+      `ctl-down:${exampleA}`,
+      "--ssh-config",
+      sshConfig,
+      "--build",
+      BUILD,
+    );
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^atvm: controller ctl-down UNREACHABLE: .*cannot be reached[^\n]*\n$/);
     expect(r.stderr).not.toContain("HUNG");
@@ -216,6 +245,8 @@ describeSsh("atvm status --controller over a real sshd on 127.0.0.1", { timeout:
       `ctl-b:${exampleB}`,
       "--ssh-config",
       sshConfig,
+      "--build",
+      BUILD,
     ];
     const text = await run(...args);
     expect(text.code).toBe(3);
@@ -227,7 +258,7 @@ describeSsh("atvm status --controller over a real sshd on 127.0.0.1", { timeout:
       `== ctl-down:${exampleA} - UNREACHABLE ==`,
       `== ctl-b:${exampleB} - FINISHED (FAILED) ==`,
     ]);
-    const local = await run("status", "--root", exampleB);
+    const local = await run("status", "--root", exampleB, "--build", BUILD);
     expect(text.stdout.endsWith(`== ctl-b:${exampleB} - FINISHED (FAILED) ==\n\n${local.stdout}`)).toBe(true);
 
     const json = await run(...args, "--format", "json");
@@ -252,7 +283,15 @@ describeSsh("atvm status --controller over a real sshd on 127.0.0.1", { timeout:
       join(dir, "fleet.json"),
       JSON.stringify({ controllers: [`ctl-a:${exampleA}`, `ctl-rekeyed:${exampleB}`] }),
     );
-    const r = await run("status", "--config", join(dir, "fleet.json"), "--ssh-config", sshConfig);
+    const r = await run(
+      "status",
+      "--config",
+      join(dir, "fleet.json"),
+      "--ssh-config",
+      sshConfig,
+      "--build",
+      BUILD,
+    );
     expect(r.stdout.split("\n")[0]).toBe("FLEET 2 controllers: 1 FINISHED (FAILED), 1 HOST KEY REFUSED");
     expect(r.stdout).toContain(`== ctl-rekeyed:${exampleB} - HOST KEY REFUSED ==`);
     expect(r.code).toBe(3);
