@@ -278,7 +278,10 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
       "Watch one build until it ends: post its Mattermost message once when it finishes (one per batch when categorized), none when it is cancelled, killed, hung or unclear.",
     )
     .requiredOption("--build <name>", "the build to watch (--build_name of run-sorry-cypress.py)")
-    .option("--root <dir>", "automation root folder on the controller (default: the current folder)")
+    .option(
+      "--root <dir>",
+      "automation root folder on the controller (default: $ATVM_WATCHER_ROOT, else the current folder)",
+    )
     .option(
       "--state-dir <dir>",
       "watcher state folder (default: $ATVM_STATE_DIR or /var/lib/atvm-run-watcher)",

@@ -110,7 +110,11 @@ export async function runWatch(
     process.exit(143);
   };
   process.once("SIGTERM", onTerm);
-  const observe = wiring.observer({ build, root: options.root, config: options.config });
+  // The launch writes the automation root into the unit's env file (ATVM_WATCHER_ROOT, W8), since the
+  // template unit's ExecStart cannot know it; an explicit --root wins.
+  const envRoot = io.env.ATVM_WATCHER_ROOT;
+  const root = options.root ?? (envRoot === undefined || envRoot === "" ? undefined : envRoot);
+  const observe = wiring.observer({ build, root, config: options.config });
   // W5: the mode comes from ATVM_WATCHER_CATEGORIZED when set, else from what the run's own
   // artifacts say (a categorized runner command or batches); it matters only for a fresh state.
   const flag = io.env.ATVM_WATCHER_CATEGORIZED;

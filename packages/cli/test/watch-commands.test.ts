@@ -84,6 +84,22 @@ describe("atvm watch / cancel / runs", () => {
     expect(json.builds).toMatchObject([{ build: "e2e-0327", units: [{ posted: true, state: "COMPLETED" }] }]);
   });
 
+  it("W8 watch reads the automation root from ATVM_WATCHER_ROOT (the launch's env file) unless --root is given", async () => {
+    const roots: (string | undefined)[] = [];
+    const seen = (): WatchWiring => ({
+      ...wiring(),
+      observer: (o) => {
+        roots.push(o.root);
+        return async () => ({ snapshot: done });
+      },
+    });
+    const env = { ATVM_STATE_DIR: stateDir(), MATTERMOST_ATVM_WEBHOOK: WEBHOOK, ATVM_WATCHER_ROOT: "/srv/auto" };
+    expect(await runWatch({ build: "e2e-0327" }, io(env).io, seen())).toBe(0);
+    expect(await runWatch({ build: "e2e-0328", root: "/other" }, io(env).io, seen())).toBe(0);
+    expect(await runWatch({ build: "e2e-0329" }, io({ ...env, ATVM_WATCHER_ROOT: "" }).io, seen())).toBe(0);
+    expect(roots).toEqual(["/srv/auto", "/other", undefined]);
+  });
+
   it("D4/W4 cancel writes cancelled.marker, closes CANCELLED, skips systemctl without systemd; a later watch posts nothing", async () => {
     const dir = stateDir();
     const runner = createScriptedRunner();
