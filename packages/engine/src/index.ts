@@ -6,7 +6,10 @@ export type {
   Coverage,
   EpochMs,
   Eta,
+  FailureClass,
   FailureDescription,
+  FlakyEvidence,
+  FlakyTest,
   HostDuration,
   HostEntry,
   HostStatus,
@@ -18,7 +21,7 @@ export type {
   Snapshot,
   Timing,
 } from "./domain.ts";
-export { RUN_STATES } from "./domain.ts";
+export { FAILURE_CLASSES, RUN_STATES } from "./domain.ts";
 export { AtvmError, type AtvmErrorCode, isAtvmError } from "./errors.ts";
 export * from "./locate.ts";
 export * from "./machine.ts";

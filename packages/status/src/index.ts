@@ -10,6 +10,7 @@ export {
   type StatusJsonBatchV1,
   type StatusJsonCoverageV1,
   type StatusJsonFailureV1,
+  type StatusJsonFlakyV1,
   type StatusJsonHostDurationV1,
   type StatusJsonHostV1,
   type StatusJsonSummaryV1,

@@ -46,6 +46,17 @@ export interface StatusJsonHostV1 {
   /** Blacklist reason of a SKIPPED host (R3). */
   readonly reason?: string;
   readonly failure?: StatusJsonFailureV1;
+  /** PASS only: the host passed after a failed attempt (added in v1; absent when not flaky). */
+  readonly flaky?: StatusJsonFlakyV1;
+}
+
+/** Flaky evidence of a PASS host: retries JUnit hides (mocha `currentRetry`, console `(Attempt N of M)`). */
+export interface StatusJsonFlakyV1 {
+  /** The most attempts any one test (or the spec) took, ≥ 2. */
+  readonly attempts: number;
+  /** The retried tests in step order. */
+  readonly tests: readonly { readonly step: number | null; readonly title: string; readonly attempts: number }[];
+  readonly source: "reporter-json" | "runner-log" | "same-run-results";
 }
 
 /** One batch of a categorized run (W5, W6, R33). */
@@ -178,6 +189,19 @@ function hostJson(h: HostEntry): StatusJsonHostV1 {
             title: h.failure.title,
             message: h.failure.message,
             ...(h.failure.class !== undefined ? { class: h.failure.class } : {}),
+          },
+        }
+      : {}),
+    ...(h.status === "PASS" && h.flaky !== undefined
+      ? {
+          flaky: {
+            attempts: Math.max(2, Math.round(h.flaky.attempts)),
+            tests: h.flaky.tests.map((t) => ({
+              step: t.step !== null && Number.isInteger(t.step) ? t.step : null,
+              title: t.title,
+              attempts: Math.max(2, Math.round(t.attempts)),
+            })),
+            source: h.flaky.source,
           },
         }
       : {}),

@@ -153,13 +153,55 @@ export function hostDetail(host: HostEntry, at: number): string | null {
 }
 
 /**
+ * The flaky marker right after a PASS host's status, `(flaky: 2 attempts)`: the host passed only
+ * after a failed attempt (issue 10 flaky evidence; `HostEntry.flaky`). `""` for every other host.
+ */
+export function flakyMarker(host: HostEntry): string {
+  if (host.status !== "PASS" || host.flaky === undefined) return "";
+  return ` (flaky: ${plural(Math.max(2, host.flaky.attempts), "attempt")})`;
+}
+
+const FLAKY_SOURCE: Readonly<Record<NonNullable<HostEntry["flaky"]>["source"], string>> = {
+  "reporter-json": "mocha currentRetry",
+  "runner-log": "console (Attempt N of M)",
+  "same-run-results": "an earlier failed result of the same run",
+};
+
+/**
+ * The NOTES line naming every flaky PASS host, e.g.
+ * `Flaky (passed after a failed attempt): atvm17-ubuntu24.04 step 3 (Uninstall CMC if still exists) took 2 attempts [mocha currentRetry]`;
+ * hosts joined by `; `, the first {@link NOTES_LIST_LIMIT} then `… and N more` (R31); `null` when none.
+ */
+export function flakyNote(hosts: readonly HostEntry[]): string | null {
+  const flaky = hosts.filter((h) => h.status === "PASS" && h.flaky !== undefined);
+  if (flaky.length === 0) return null;
+  const one = (h: HostEntry): string => {
+    const f = h.flaky as NonNullable<HostEntry["flaky"]>;
+    const tests = f.tests
+      .slice(0, 3)
+      .map((t) => {
+        const title = oneLine(t.title);
+        const name = t.step !== null ? `step ${t.step}${title.length > 0 ? ` (${title})` : ""}` : title;
+        return `${name} took ${plural(t.attempts, "attempt")}`;
+      })
+      .join(", ");
+    const more = f.tests.length > 3 ? ` and ${f.tests.length - 3} more tests` : "";
+    const what = tests.length > 0 ? ` ${tests}${more}` : ` spec passed on run ${f.attempts}`;
+    return `${oneLine(h.host)}${what} [${FLAKY_SOURCE[f.source]}]`;
+  };
+  const more = andMore(flaky.length, NOTES_LIST_LIMIT, "flaky hosts");
+  return `Flaky (passed after a failed attempt): ${flaky.slice(0, NOTES_LIST_LIMIT).map(one).join("; ")}${more === null ? "" : ` ${more}`}`;
+}
+
+/**
  * One host line, host first (R8/R12, R17, R3, W10):
- * `host - STATUS[ - detail][ (kernel K)]`. `detail` is passed in so the markdown renderer can shorten it.
+ * `host - STATUS[ (flaky: N attempts)][ - detail][ (kernel K)]`. `detail` is passed in so the markdown
+ * renderer can shorten it.
  */
 export function hostLine(host: HostEntry, detail: string | null): string {
   const kernel =
     host.kernel !== undefined && oneLine(host.kernel).length > 0 ? ` (kernel ${oneLine(host.kernel)})` : "";
-  return `${oneLine(host.host)} - ${host.status}${detail !== null && detail.length > 0 ? ` - ${detail}` : ""}${kernel}`;
+  return `${oneLine(host.host)} - ${host.status}${flakyMarker(host)}${detail !== null && detail.length > 0 ? ` - ${detail}` : ""}${kernel}`;
 }
 
 function batchHeading(batch: BatchEntry, index: number, total: number): string {
@@ -327,6 +369,8 @@ export function buildModel(snapshot: Snapshot, options: RenderOptions): StatusMo
     .filter((n) => n.length > 0);
   const moreNotes = andMore(notes.length, NOTES_LIST_LIMIT, "notes");
   if (moreNotes !== null) notes.splice(NOTES_LIST_LIMIT, notes.length - NOTES_LIST_LIMIT, moreNotes);
+  const flaky = flakyNote(snapshot.hosts);
+  if (flaky !== null) notes.push(flaky);
   const stateReason = stateReasonOf(snapshot);
   if (stateReason !== null) notes.push(`State ${snapshot.state}: ${stateReason}`);
 

@@ -55,6 +55,21 @@ const schema: z.ZodType<StatusJsonV1> = z
               class: optional(z.string()),
             }),
           ),
+          flaky: optional(
+            z
+              .strictObject({
+                attempts: z.int().min(2).describe("most attempts any one test (or the spec) took"),
+                tests: z.array(
+                  z.strictObject({
+                    step: z.int().min(1).nullable(),
+                    title: z.string(),
+                    attempts: z.int().min(2),
+                  }),
+                ),
+                source: z.enum(["reporter-json", "runner-log", "same-run-results"]),
+              })
+              .describe("PASS only: passed after a failed attempt (retries JUnit hides)"),
+          ),
         }),
       )
       .describe("in-scope hosts in scope order, then skipped hosts"),
