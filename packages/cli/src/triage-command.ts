@@ -108,10 +108,11 @@ export async function runTriage(options: TriageCommandOptions, io: CliIo): Promi
   const { snapshot } = await observer.observe();
   const digests = digestRun(snapshot, catalog);
   const incidents = detectIncidents(digests);
+  const report = triageReport(snapshot, digests, incidents);
   const out =
     format === "json"
-      ? JSON.stringify(triageReport(snapshot, digests, incidents), null, 2)
-      : renderTriageText(snapshot.build, digests, incidents, zone);
+      ? JSON.stringify(report, null, 2)
+      : renderTriageText(snapshot.build, digests, incidents, zone, report.flaky);
   io.stdout.write(out.endsWith("\n") ? out : `${out}\n`);
   return 0;
 }
