@@ -43,6 +43,6 @@ export type {
   StateLockResult,
   StateStore,
 } from "./ports.ts";
-export * from "./reconstruct.ts";
+export * from "./reconstruct/index.ts";
 export * from "./scope.ts";
 export * from "./timing.ts";

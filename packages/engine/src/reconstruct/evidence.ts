@@ -1,7 +1,7 @@
 /**
  * Per-host evidence for reconstruction (R11, R17, R27, R33, W7): the run window, the order of
  * same-host results, same-attempt merging of JUnit and reporter JSON, and failure descriptions.
- * Internal to the engine (re-exported selectively by `reconstruct.ts`). Pure.
+ * Internal to the engine (re-exported selectively by `reconstruct/index.ts`). Pure.
  */
 import {
   type BookkeepingObservation,
@@ -12,7 +12,7 @@ import {
   type TestcaseResult,
   type TestFailure,
 } from "@atvm-watch/artifacts";
-import type { FailureDescription } from "./domain.ts";
+import type { FailureDescription } from "../domain.ts";
 
 /**
  * Two results of one host whose run timestamps are at most this far apart (ms) describe the same
