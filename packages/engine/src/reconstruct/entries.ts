@@ -82,6 +82,7 @@ export function hostEntries(
       ...(e.durationMs === undefined ? {} : { durationMs: e.durationMs }),
       ...(kernel === undefined ? {} : { kernel }),
       ...(e.failure === undefined ? {} : { failure: e.failure }),
+      ...(e.flaky === undefined || e.status !== "PASS" ? {} : { flaky: e.flaky }),
       evidence: e.evidence,
     };
   });

@@ -10,8 +10,9 @@
  * Pure.
  */
 import { type EpochMs, hostsIn, type ParseIssue } from "@atvm-watch/artifacts";
-import type { FailureDescription, HostStatus } from "../domain.ts";
+import type { FailureDescription, FlakyEvidence, HostStatus } from "../domain.ts";
 import { type Attempt, attemptFailure, meaningfulText, verdictOf } from "./evidence.ts";
+import { flakyEvidence } from "./flaky.ts";
 import type { LogFacts } from "./log-facts.ts";
 import type { HostNotes } from "./notes.ts";
 import type { ShownHosts } from "./shown-hosts.ts";
@@ -24,6 +25,8 @@ export interface HostEval {
   readonly finishedAt?: EpochMs;
   readonly durationMs?: number;
   readonly failure?: FailureDescription;
+  /** PASS only: passed after a failed attempt (`flaky.ts`). */
+  readonly flaky?: FlakyEvidence;
   readonly evidence: readonly string[];
   /** Run timestamp of the attempt used (R33), for batch windows. */
   readonly time: EpochMs | null;
@@ -47,6 +50,8 @@ interface HostContext {
   readonly live: HostLive;
   /** The most recent attempt that is not an empty suite. */
   readonly used: Attempt | undefined;
+  /** The non-empty attempts, most recent first. */
+  readonly counted: readonly Attempt[];
   /** Files of the counted (non-empty) attempts. */
   readonly evidence: readonly string[];
   readonly logEvidence: readonly string[];
@@ -113,6 +118,7 @@ export function evaluateHost(
     facts,
     live,
     used,
+    counted,
     evidence,
     logEvidence: facts.logFile === null ? [] : [facts.logFile],
   };
@@ -133,6 +139,18 @@ function logFailure(ctx: HostContext): FailureDescription | null {
     source: "runner-log",
     ...(facts.crashed.has(host) ? { class: "crash" } : {}),
   };
+}
+
+/** The PASS evaluation, with its flaky evidence when it passed after a failed attempt. */
+function passed(ctx: HostContext, used: Attempt | undefined, base: Omit<HostEval, "status">): HostEval {
+  const flaky = flakyEvidence(
+    ctx.host,
+    used,
+    ctx.counted,
+    ctx.facts.attempts,
+    ctx.facts.lastStarted.get(ctx.host) ?? -1,
+  );
+  return { status: "PASS", ...base, ...(flaky === null ? {} : { flaky }) };
 }
 
 function withCrash(ctx: HostContext, f: FailureDescription): FailureDescription {
@@ -172,7 +190,7 @@ function fromParsedResult(ctx: HostContext): HostEval | null {
     };
   }
   const base = { evidence, time: used.time, hasEvidence: true, ...times(used) };
-  if (used.verdict === "pass") return { status: "PASS", ...base };
+  if (used.verdict === "pass") return passed(ctx, used, base);
   let failure = attemptFailure(used);
   if (failure === null || failure.message === "") {
     const fromLog = logFailure(ctx);
@@ -196,7 +214,7 @@ function fromLogResult(ctx: HostContext): HostEval | null {
     time: ctx.used?.time ?? null,
     hasEvidence: true,
   };
-  if (verdict === "pass") return { status: "PASS", ...base };
+  if (verdict === "pass") return passed(ctx, undefined, base);
   const failure = logFailure(ctx);
   if (failure === null) ctx.live.addNote(`${host} failed, but its results name no failing test`);
   return { status: "FAIL", ...base, ...(failure === null ? {} : { failure: withCrash(ctx, failure) }) };
