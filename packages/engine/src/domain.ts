@@ -90,8 +90,11 @@ export interface FailureDescription {
   readonly title: string;
   /** The failure message (first meaningful line(s)), ANSI stripped. */
   readonly message: string;
-  /** Root-cause class when known (T1), e.g. `assertion`, `timeout`, `hook`, `crash`. */
-  readonly class?: string;
+  /**
+   * Root-cause class when the evidence implies one (T1; `reconstruct/classify.ts`); absent reads
+   * as `unknown` (or `no-tests`, see `failureClassOf`) until the triage catalog refines it.
+   */
+  readonly class?: FailureClass;
   /** Which artifact kind supplied it. */
   readonly source: "junit" | "reporter-json" | "runner-log";
 }

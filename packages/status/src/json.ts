@@ -4,7 +4,7 @@
  * integer milliseconds. Pure.
  */
 import type { ParseIssueKind } from "@atvm-watch/artifacts";
-import type { BatchState, HostEntry, HostStatus, RunState, Snapshot } from "@atvm-watch/engine";
+import type { BatchState, FailureClass, HostEntry, HostStatus, RunState, Snapshot } from "@atvm-watch/engine";
 import { resolveTestFlow } from "./flows.ts";
 import { assertZone } from "./format.ts";
 import {
@@ -25,8 +25,8 @@ export interface StatusJsonFailureV1 {
   readonly step: number | null;
   readonly title: string;
   readonly message: string;
-  /** Root-cause class (T1), e.g. `assertion`, `timeout`, when known. */
-  readonly class?: string;
+  /** Root-cause class (T1), one of the engine's `FAILURE_CLASSES`, when the evidence implies one. */
+  readonly class?: FailureClass;
 }
 
 /** One host (R8/R12): in-scope hosts in scope order, then skipped hosts (R3). */
@@ -55,7 +55,11 @@ export interface StatusJsonFlakyV1 {
   /** The most attempts any one test (or the spec) took, ≥ 2. */
   readonly attempts: number;
   /** The retried tests in step order. */
-  readonly tests: readonly { readonly step: number | null; readonly title: string; readonly attempts: number }[];
+  readonly tests: readonly {
+    readonly step: number | null;
+    readonly title: string;
+    readonly attempts: number;
+  }[];
   readonly source: "reporter-json" | "runner-log" | "same-run-results";
 }
 

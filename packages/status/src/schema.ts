@@ -5,6 +5,7 @@
  */
 
 import { PARSE_ISSUE_KINDS } from "@atvm-watch/artifacts";
+import { FAILURE_CLASSES } from "@atvm-watch/engine";
 import { z } from "zod";
 import { STATUS_SCHEMA_ID, type StatusJsonV1 } from "./json.ts";
 
@@ -52,7 +53,7 @@ const schema: z.ZodType<StatusJsonV1> = z
               step: z.int().min(1).nullable(),
               title: z.string(),
               message: z.string(),
-              class: optional(z.string()),
+              class: optional(z.enum(FAILURE_CLASSES).describe("root-cause class (T1)")),
             }),
           ),
           flaky: optional(

@@ -11,6 +11,7 @@
  */
 import { type EpochMs, hostsIn, type ParseIssue } from "@atvm-watch/artifacts";
 import type { FailureDescription, FlakyEvidence, HostStatus } from "../domain.ts";
+import { rendererCrashFailure, withCrashClass } from "./classify.ts";
 import { type Attempt, attemptFailure, meaningfulText, verdictOf } from "./evidence.ts";
 import { flakyEvidence } from "./flaky.ts";
 import type { LogFacts } from "./log-facts.ts";
@@ -132,13 +133,13 @@ function logFailure(ctx: HostContext): FailureDescription | null {
   const lines = facts.testFailed.filter((t) => t.host === host);
   const line = lines.find((t) => t.pos > started) ?? lines[0];
   if (line === undefined) return null;
-  return {
+  const failure: FailureDescription = {
     step: line.step,
     title: line.title,
     message: meaningfulText(line.message),
     source: "runner-log",
-    ...(facts.crashed.has(host) ? { class: "crash" } : {}),
   };
+  return withCrashClass(failure, facts.crashed.has(host));
 }
 
 /** The PASS evaluation, with its flaky evidence when it passed after a failed attempt. */
@@ -154,7 +155,7 @@ function passed(ctx: HostContext, used: Attempt | undefined, base: Omit<HostEval
 }
 
 function withCrash(ctx: HostContext, f: FailureDescription): FailureDescription {
-  return ctx.facts.crashed.has(ctx.host) ? { ...f, class: "crash" } : f;
+  return withCrashClass(f, ctx.facts.crashed.has(ctx.host));
 }
 
 function times(a: Attempt): Pick<HostEval, "startedAt" | "finishedAt" | "durationMs"> {
@@ -233,13 +234,7 @@ function fromMovedOn(ctx: HostContext): HostEval | null {
       evidence: unique([...ctx.evidence, ...ctx.logEvidence]),
       time: ctx.used?.time ?? null,
       hasEvidence: true,
-      failure: failure ?? {
-        step: null,
-        title: "Renderer process crashed",
-        message: `Runner log shows a renderer crash on ${host}`,
-        class: "crash",
-        source: "runner-log",
-      },
+      failure: failure ?? rendererCrashFailure(host),
     };
   }
   if (ctx.used === undefined) ctx.live.addNote(`${host} started (runner log) but left no result`);
