@@ -19,7 +19,13 @@ export {
   toStatusJson,
 } from "./json.ts";
 export { MATTERMOST_MAX_CHARS, renderMarkdown } from "./markdown.ts";
-export { isBookkeepingNote, type RenderOptions, SECTION_LABELS, stateReasonOf } from "./model.ts";
+export {
+  isBookkeepingNote,
+  type PostTriage,
+  type RenderOptions,
+  SECTION_LABELS,
+  stateReasonOf,
+} from "./model.ts";
 export {
   andMore,
   BIDI_CONTROLS,

@@ -20,6 +20,28 @@ export interface RenderOptions {
   readonly flows?: Readonly<Record<string, readonly string[]>>;
   /** Character budget (Unicode code points) of `renderMarkdown`. Default 16,383 (Mattermost's post limit). */
   readonly maxChars?: number;
+  /** `renderMarkdown` only: triage of a finished run for the Mattermost post (T1, T4). */
+  readonly triage?: PostTriage;
+}
+
+/**
+ * What the finished-run post carries from triage (computed by `@atvm-watch/triage`; status does
+ * not depend on it): each FAIL host's root-cause class and matched signature (T1, T2), the run-wide
+ * incident lines, and the baseline diff verdict when a baseline is configured (T4).
+ */
+export interface PostTriage {
+  /** FAIL host → its class (e.g. `infrastructure`) and matched catalog signature id (`null`: none). */
+  readonly hosts?: Readonly<Record<string, { readonly class: string; readonly signature?: string | null }>>;
+  /** Incident lines as triage's `incidentLine` writes them, earliest first. */
+  readonly incidents?: readonly string[];
+  /** The diff against the configured baseline. */
+  readonly diff?: {
+    readonly verdict: "regression" | "known_failures_only" | "stable";
+    /** The baseline's build name. */
+    readonly baseline: string;
+    /** Newly failing hosts, ranked (earliest step first). */
+    readonly newlyFailing: readonly string[];
+  };
 }
 
 /** The section labels, in the order of R29. */
@@ -195,13 +217,14 @@ export function flakyNote(hosts: readonly HostEntry[]): string | null {
 
 /**
  * One host line, host first (R8/R12, R17, R3, W10):
- * `host - STATUS[ (flaky: N attempts)][ - detail][ (kernel K)]`. `detail` is passed in so the markdown
- * renderer can shorten it.
+ * `host - STATUS[ (flaky: N attempts)][tag][ - detail][ (kernel K)]`. `detail` is passed in so the
+ * markdown renderer can shorten it; `tag` (markdown: the triage class, ` [infrastructure: ssh-connect-failed]`)
+ * is never shortened.
  */
-export function hostLine(host: HostEntry, detail: string | null): string {
+export function hostLine(host: HostEntry, detail: string | null, tag = ""): string {
   const kernel =
     host.kernel !== undefined && oneLine(host.kernel).length > 0 ? ` (kernel ${oneLine(host.kernel)})` : "";
-  return `${oneLine(host.host)} - ${host.status}${flakyMarker(host)}${detail !== null && detail.length > 0 ? ` - ${detail}` : ""}${kernel}`;
+  return `${oneLine(host.host)} - ${host.status}${flakyMarker(host)}${tag}${detail !== null && detail.length > 0 ? ` - ${detail}` : ""}${kernel}`;
 }
 
 function batchHeading(batch: BatchEntry, index: number, total: number): string {

@@ -40,6 +40,7 @@ export {
   type Incident,
   type IncidentOptions,
 } from "./incident.ts";
+export { type PostTriageData, postTriage } from "./post.ts";
 export { digestLine, flakyLine, incidentLine, renderDiffText, renderTriageText } from "./render.ts";
 export {
   type CtrfReport,
