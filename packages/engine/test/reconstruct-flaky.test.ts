@@ -26,7 +26,7 @@ const run = (hosts: string[], observations: readonly Observation[]): Snapshot =>
 const host = (s: Snapshot, name: string): HostEntry => s.hosts.find((h) => h.host === name) as HostEntry;
 
 /** The real Cypress 12 console log of the artifacts fixtures (two specs, two retried tests). */
-function consoleLog(): Observation[] {
+function consoleLog(): readonly Observation[] {
   const bytes = new Uint8Array(
     readFileSync(join(REPO, "packages/artifacts/test/fixtures/logs/cypress12-native.log")),
   );
