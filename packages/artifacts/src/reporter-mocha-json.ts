@@ -60,7 +60,7 @@ export function mochaTest(raw: unknown, state: TestcaseResult["state"], limits: 
   if (!isRecord(raw)) return null;
   const title = ownString(raw, "title");
   const fullTitle = ownString(raw, "fullTitle");
-  return readTest(
+  const read = readTest(
     title ?? "",
     fullTitle ?? "",
     state,
@@ -74,6 +74,10 @@ export function mochaTest(raw: unknown, state: TestcaseResult["state"], limits: 
     fullTitle ?? title ?? "",
     suiteIsBookkeeping(title ?? "", fullTitle ?? ""),
   );
+  // mocha's `clean()` writes `currentRetry`: the attempt index (0-based) of the reported attempt.
+  const retry = ownNumber(raw, "currentRetry");
+  if (retry === null || retry < 1 || !Number.isInteger(retry)) return read;
+  return { ...read, result: { ...read.result, retries: Math.min(retry, 1000) } };
 }
 
 /** The parts of a mocha `json` report read (`passes` is implied: tests neither failed nor pending). */

@@ -125,6 +125,12 @@ export interface TestcaseResult {
   /** Duration in ms, when the reporter recorded one. */
   readonly durationMs: number | null;
   readonly failure?: TestFailure;
+  /**
+   * Failed attempts before the recorded one (mocha `json`/`json-stream` `currentRetry` of the final
+   * attempt, mocha `lib/reporters/json.js` `clean()`), when above 0. JUnit and mochawesome do not
+   * record retries (mocha-junit-reporter writes only the final attempt).
+   */
+  readonly retries?: number;
 }
 
 /** Counts for one host result. `skipped` includes pending tests the reporter omitted (tests − testcases). */

@@ -177,3 +177,30 @@ describe.skipIf(cases.length === 0)("golden: real reporter output (R11, R17, R33
     }
   }
 });
+
+describe.skipIf(cases.length === 0)(
+  "golden: retries from mocha json and json-stream (issue 10 flaky evidence)",
+  () => {
+    for (const c of cases.filter((x) => x.hostInOutput && !x.bookkeeping)) {
+      for (const output of c.outputs.filter((o) => o.reporter === "json" || o.reporter === "json-stream")) {
+        it(`T1 ${c.case} · ${output.reporter}: retries + 1 is the planned attempt count of every reported step`, () => {
+          const planned = c.steps as readonly (ExpectedStep & { attempts?: number })[];
+          const obs = hostResults(parse(c, output, FLEET))[0] as HostResultObservation;
+          const ran = obs.testcases.filter((x) => x.failure?.hook === undefined && x.state !== "skipped");
+          // The retries case proves the check can fail: steps 3 and 9 were retried.
+          if (c.case === "retries") expect(ran.filter((t) => t.retries !== undefined).length).toBe(2);
+          for (const t of ran) {
+            const plan = planned.find((s) => s.step === t.step);
+            expect((t.retries ?? 0) + 1, `step ${t.step}`).toBe(plan?.attempts ?? 1);
+          }
+        });
+      }
+    }
+    it("T1 JUnit carries no retries (mocha-junit-reporter writes the final attempt only)", () => {
+      const c = cases.find((x) => x.case === "retries") as Expected;
+      const junit = c.outputs.find((o) => o.reporter === "mocha-junit-reporter");
+      const obs = hostResults(parse(c, junit as { reporter: string; file: string }, FLEET))[0];
+      expect(obs?.testcases.some((t) => t.retries !== undefined)).toBe(false);
+    });
+  },
+);

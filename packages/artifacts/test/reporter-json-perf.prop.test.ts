@@ -24,9 +24,32 @@ const FLEET = [
   "atvm19-redhat9.7",
 ];
 
+/**
+ * The reference predates `TestcaseResult.retries` (mocha `currentRetry`, added on purpose for flaky
+ * evidence, issue 10; checked against the fixture generator's plan in golden.test.ts), so that one
+ * field is dropped before comparing; everything else must still be equal.
+ */
+function withoutRetries(result: ReturnType<typeof parseReporterJson>): ReturnType<typeof parseReporterJson> {
+  return {
+    ...result,
+    observations: result.observations.map((o) =>
+      o.kind !== "host-result"
+        ? o
+        : {
+            ...o,
+            testcases: o.testcases.map((t) => {
+              if (t.retries === undefined) return t;
+              const { retries: _dropped, ...rest } = t;
+              return rest;
+            }),
+          },
+    ),
+  };
+}
+
 function same(text: string, meta: ArtifactMeta, options?: ReporterJsonOptions): void {
   const expected = parseReporterJsonReference(text, meta, options);
-  const actual = parseReporterJson(text, meta, options);
+  const actual = withoutRetries(parseReporterJson(text, meta, options));
   expect(actual).toStrictEqual(expected);
   // The last-resort catch (`internal`: a parser bug) is never what makes the two agree.
   expect(actual.issues.map((i) => i.kind)).not.toContain("internal");

@@ -10,7 +10,7 @@ import { commandExitStatus, isAtvmError } from "@atvm-watch/engine";
 import { createMattermostNotifier } from "@atvm-watch/mattermost";
 import { createLocalRunner, createProcProbe, createSystemClock } from "@atvm-watch/node-fs";
 import { renderMarkdown } from "@atvm-watch/status";
-import { DEFAULT_CATALOG, digestRun, summarizeRun } from "@atvm-watch/triage";
+import { DEFAULT_CATALOG, digestRun, type RunSummary, summarizeRun } from "@atvm-watch/triage";
 import { watchPolicy } from "@atvm-watch/watcher";
 import { Command, CommanderError } from "commander";
 import manifest from "../package.json" with { type: "json" };
@@ -21,6 +21,8 @@ import { type RunsCommandOptions, runRuns } from "./runs-command.ts";
 import { prepareRun, runStatus, type StatusCommandOptions } from "./status-command.ts";
 import {
   type DiffCommandOptions,
+  loadBaseline,
+  postTriageOf,
   runDiff,
   runSummary,
   runTriage,
@@ -114,7 +116,8 @@ Example:
 
 const WATCH_HELP_AFTER = `
 Environment: MATTERMOST_ATVM_WEBHOOK (required), MATTERMOST_ATVM_CHANNEL, ATVM_WATCHER_CATEGORIZED
-(default: what the run's own artifacts say), ATVM_STATE_DIR. State lives in <state-dir>/<build>/.
+(default: what the run's own artifacts say), ATVM_STATE_DIR, ATVM_BASELINE (an atvm.summary.v1
+file or a build name: the post then carries the diff verdict against it). State lives in <state-dir>/<build>/.
 Delivery: the post's text is frozen in a durable intent before the request; a crash or timeout
 between the request and Mattermost's "ok" can give at most one duplicate, carrying the same
 notification id in its footer (docs/watcher.md).
@@ -134,17 +137,31 @@ Example:
 function watchWiring(io: CliIo): WatchWiring {
   let zone = "UTC";
   let hangWindowMs: number | undefined;
+  // ATVM_BASELINE (an atvm.summary.v1 file or a build name in the same root): loaded once; when it
+  // cannot be loaded the post goes out without a verdict and stderr says why (never a crash).
+  let baseline: RunSummary | null = null;
+  let baselineLoaded = false;
   return {
     observer: ({ build, root, config }) => {
       let prepared: ReturnType<typeof prepareRun> | null = null;
       return async () => {
-        prepared ??= prepareRun(
-          { build, ...(root !== undefined ? { root } : {}), ...(config !== undefined ? { config } : {}) },
-          io,
-        );
+        const where = {
+          ...(root !== undefined ? { root } : {}),
+          ...(config !== undefined ? { config } : {}),
+        };
+        prepared ??= prepareRun({ build, ...where }, io);
         const run = await prepared;
         zone = run.zone;
         hangWindowMs = run.config.hangWindowMs;
+        const wanted = io.env.ATVM_BASELINE;
+        if (!baselineLoaded && wanted !== undefined && wanted !== "") {
+          baselineLoaded = true;
+          try {
+            baseline = await loadBaseline(wanted, where, io, "ATVM_BASELINE");
+          } catch (error) {
+            io.stderr.write(`atvm watch: ATVM_BASELINE not used: ${oneLine(error)}\n`);
+          }
+        }
         const { snapshot } = await run.observer.observe();
         return { snapshot };
       };
@@ -154,7 +171,8 @@ function watchWiring(io: CliIo): WatchWiring {
         webhookUrl: webhook,
         ...(channel !== undefined && channel !== "" ? { channel } : {}),
       }),
-    render: (snapshot) => renderMarkdown(snapshot, { zone, color: false }),
+    render: (snapshot) =>
+      renderMarkdown(snapshot, { zone, color: false, triage: postTriageOf(snapshot, zone, baseline) }),
     summarize: (snapshot) =>
       `${JSON.stringify(summarizeRun(snapshot, digestRun(snapshot, DEFAULT_CATALOG)), null, 2)}\n`,
     terminateRunner: async (build) => {

@@ -4,7 +4,7 @@
  * over the same run observer as `atvm status` (see docs/triage.md).
  */
 import { basename, dirname, resolve } from "node:path";
-import { AtvmError, decodeUtf8, isAtvmError } from "@atvm-watch/engine";
+import { AtvmError, decodeUtf8, isAtvmError, type Snapshot } from "@atvm-watch/engine";
 import {
   type Catalog,
   DEFAULT_CATALOG,
@@ -12,6 +12,8 @@ import {
   diffRuns,
   digestRun,
   loadCatalog,
+  type PostTriageData,
+  postTriage,
   type RunSummary,
   renderDiffText,
   renderTriageText,
@@ -108,10 +110,11 @@ export async function runTriage(options: TriageCommandOptions, io: CliIo): Promi
   const { snapshot } = await observer.observe();
   const digests = digestRun(snapshot, catalog);
   const incidents = detectIncidents(digests);
+  const report = triageReport(snapshot, digests, incidents);
   const out =
     format === "json"
-      ? JSON.stringify(triageReport(snapshot, digests, incidents), null, 2)
-      : renderTriageText(snapshot.build, digests, incidents, zone);
+      ? JSON.stringify(report, null, 2)
+      : renderTriageText(snapshot.build, digests, incidents, zone, report.flaky);
   io.stdout.write(out.endsWith("\n") ? out : `${out}\n`);
   return 0;
 }
@@ -123,18 +126,21 @@ export async function runSummary(options: SummaryCommandOptions, io: CliIo): Pro
 }
 
 /**
- * Runs `atvm diff`: the current run vs `--baseline` (an existing atvm.summary.v1 file, else a
- * build name in the same root, reconstructed in its own window). Resolves 0; throws `AtvmError`
- * (`CONFIG_INVALID` naming the file and field for a bad baseline file).
+ * The baseline run summary: `baseline` is an existing atvm.summary.v1 file (validated, T5), else a
+ * build name in the same root, reconstructed in its own window. `flag` names where the value came
+ * from in messages (`--baseline`, `ATVM_BASELINE`). Throws `AtvmError` (`CONFIG_INVALID` naming the
+ * file and field for a bad baseline file; the build lookup's errors for an unknown build).
  */
-export async function runDiff(options: DiffCommandOptions, io: CliIo): Promise<number> {
-  const format = options.format ?? "text";
-  checkFormat(format, ["text", "markdown", "json"]);
-  const baselineFile = resolve(io.cwd, options.baseline);
+export async function loadBaseline(
+  baseline: string,
+  options: SummaryCommandOptions,
+  io: CliIo,
+  flag: string,
+): Promise<RunSummary> {
+  const baselineFile = resolve(io.cwd, baseline);
   const isFile = (await io.disk.open(dirname(baselineFile), []).stat(basename(baselineFile))) !== null;
-  let baseline: RunSummary;
   if (isFile && !(await io.disk.isFolder(baselineFile))) {
-    const parsed = SummarySchema.safeParse(await readJsonFile(io, baselineFile, "baseline", "--baseline"));
+    const parsed = SummarySchema.safeParse(await readJsonFile(io, baselineFile, "baseline", flag));
     if (!parsed.success) {
       const first = parsed.error.issues[0];
       throw new AtvmError(
@@ -142,10 +148,31 @@ export async function runDiff(options: DiffCommandOptions, io: CliIo): Promise<n
         `baseline ${baselineFile} is not an atvm.summary.v1 file: ${first?.path.join(".") ?? ""}: ${first?.message ?? "invalid"}; make it with atvm summary`,
       );
     }
-    baseline = parsed.data as RunSummary;
-  } else {
-    baseline = await summaryOf({ ...options, build: options.baseline }, io);
+    return parsed.data as RunSummary;
   }
+  return summaryOf({ ...options, build: baseline }, io);
+}
+
+/**
+ * The triage the finished-run post carries (T1, T4): digests with the default catalog, incidents,
+ * and the diff against `baseline` when one is configured. Pure over its inputs.
+ */
+export function postTriageOf(snapshot: Snapshot, zone: string, baseline: RunSummary | null): PostTriageData {
+  const digests = digestRun(snapshot, DEFAULT_CATALOG);
+  const incidents = detectIncidents(digests);
+  const diff = baseline === null ? undefined : diffRuns(baseline, summarizeRun(snapshot, digests));
+  return postTriage(digests, incidents, zone, diff);
+}
+
+/**
+ * Runs `atvm diff`: the current run vs `--baseline` (an existing atvm.summary.v1 file, else a
+ * build name in the same root, reconstructed in its own window). Resolves 0; throws `AtvmError`
+ * (`CONFIG_INVALID` naming the file and field for a bad baseline file).
+ */
+export async function runDiff(options: DiffCommandOptions, io: CliIo): Promise<number> {
+  const format = options.format ?? "text";
+  checkFormat(format, ["text", "markdown", "json"]);
+  const baseline = await loadBaseline(options.baseline, options, io, "--baseline");
   const current = await summaryOf(options, io);
   const diff = diffRuns(baseline, current);
   const text = renderDiffText(diff).trimEnd();

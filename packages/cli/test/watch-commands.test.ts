@@ -93,7 +93,11 @@ describe("atvm watch / cancel / runs", () => {
         return async () => ({ snapshot: done });
       },
     });
-    const env = { ATVM_STATE_DIR: stateDir(), MATTERMOST_ATVM_WEBHOOK: WEBHOOK, ATVM_WATCHER_ROOT: "/srv/auto" };
+    const env = {
+      ATVM_STATE_DIR: stateDir(),
+      MATTERMOST_ATVM_WEBHOOK: WEBHOOK,
+      ATVM_WATCHER_ROOT: "/srv/auto",
+    };
     expect(await runWatch({ build: "e2e-0327" }, io(env).io, seen())).toBe(0);
     expect(await runWatch({ build: "e2e-0328", root: "/other" }, io(env).io, seen())).toBe(0);
     expect(await runWatch({ build: "e2e-0329" }, io({ ...env, ATVM_WATCHER_ROOT: "" }).io, seen())).toBe(0);

@@ -53,6 +53,38 @@ export interface Scope {
   readonly source: "spec-pattern" | "generated-specs" | "explicit" | "selector" | "artifacts";
 }
 
+/**
+ * The closed set of root-cause classes of a failed host (T1). `assertion`: the step's own check
+ * failed; `timeout`: a command or test timed out (`Timed out retrying`, mocha `Timeout of … exceeded`);
+ * `hook`: a mocha before/after hook failed; `crash`: the renderer, browser or Test Runner exited;
+ * `infrastructure`: power-on, IP, ssh, datastore …; `runner-error`: the runner or the cloud API
+ * failed, not a test; `no-tests`: the host's spec ran no test at all; `unknown`: nothing says.
+ * The engine's reconstruction sets the classes the evidence alone implies
+ * (`reconstruct/classify.ts`); the triage signature catalog refines them (T2).
+ */
+export const FAILURE_CLASSES: readonly [
+  "assertion",
+  "timeout",
+  "hook",
+  "crash",
+  "infrastructure",
+  "runner-error",
+  "no-tests",
+  "unknown",
+] = [
+  "assertion",
+  "timeout",
+  "hook",
+  "crash",
+  "infrastructure",
+  "runner-error",
+  "no-tests",
+  "unknown",
+] as const;
+
+/** One of {@link FAILURE_CLASSES}. */
+export type FailureClass = (typeof FAILURE_CLASSES)[number];
+
 /** What failed on a host (R17): the failing step of the template flow and the message, from the best evidence. */
 export interface FailureDescription {
   /** Step number of the template's test flow, or `null` when the evidence names none. */
@@ -61,8 +93,11 @@ export interface FailureDescription {
   readonly title: string;
   /** The failure message (first meaningful line(s)), ANSI stripped. */
   readonly message: string;
-  /** Root-cause class when known (T1), e.g. `assertion`, `timeout`, `hook`, `crash`. */
-  readonly class?: string;
+  /**
+   * Root-cause class when the evidence implies one (T1; `reconstruct/classify.ts`); absent reads
+   * as `unknown` (or `no-tests`, see `failureClassOf`) until the triage catalog refines it.
+   */
+  readonly class?: FailureClass;
   /** Which artifact kind supplied it. */
   readonly source: "junit" | "reporter-json" | "runner-log";
 }
@@ -75,6 +110,32 @@ export interface ReportedStep {
   readonly title: string;
   /** How that step ended. */
   readonly state: "passed" | "failed";
+}
+
+/** One test that needed more than one attempt on a flaky host. */
+export interface FlakyTest {
+  /** Step number of the template flow, `null` when the title carries none. */
+  readonly step: number | null;
+  readonly title: string;
+  /** Attempts it took, ≥ 2 (the last one passed). */
+  readonly attempts: number;
+}
+
+/**
+ * Why a PASS host counts as flaky: it passed only after a failed attempt. Cypress retries are
+ * invisible in JUnit (mocha-junit-reporter writes the final attempt only, cypress#8372); they show
+ * in mocha `json`/`json-stream` `currentRetry` and in the console's `(Attempt N of M) <title>` lines
+ * (the spec reporter prints one per failed attempt). A host whose whole spec failed in an earlier
+ * same-run result and passed in the latest is flaky too. As CTRF defines `flaky` (ctrf.io spec:
+ * final status passed after at least one failed attempt).
+ */
+export interface FlakyEvidence {
+  /** The most attempts any one test (or the host's spec, for `same-run-results`) took, ≥ 2. */
+  readonly attempts: number;
+  /** The retried tests in step order (at most 20); empty for `same-run-results`. */
+  readonly tests: readonly FlakyTest[];
+  /** Where the retries were seen. */
+  readonly source: "reporter-json" | "runner-log" | "same-run-results";
 }
 
 /** One host's line in the snapshot. */
@@ -93,6 +154,8 @@ export interface HostEntry {
   readonly failure?: FailureDescription;
   /** For a RUNNING host with an unfinished per-host event log: the last step it reported. */
   readonly lastStep?: ReportedStep;
+  /** PASS only: the host passed after a failed attempt (retries JUnit hides). */
+  readonly flaky?: FlakyEvidence;
   /** Artifact paths the status was decided from (most recent first). */
   readonly evidence: readonly string[];
 }

@@ -7,7 +7,10 @@ export type {
   Coverage,
   EpochMs,
   Eta,
+  FailureClass,
   FailureDescription,
+  FlakyEvidence,
+  FlakyTest,
   HostDuration,
   HostEntry,
   HostStatus,
@@ -20,7 +23,7 @@ export type {
   Snapshot,
   Timing,
 } from "./domain.ts";
-export { RUN_STATES } from "./domain.ts";
+export { FAILURE_CLASSES, RUN_STATES } from "./domain.ts";
 export {
   AtvmError,
   type AtvmErrorCode,

@@ -25,6 +25,7 @@ export {
   type StatusJsonBatchV1,
   type StatusJsonCoverageV1,
   type StatusJsonFailureV1,
+  type StatusJsonFlakyV1,
   type StatusJsonHostDurationV1,
   type StatusJsonHostV1,
   type StatusJsonSummaryV1,
@@ -33,7 +34,13 @@ export {
   toStatusJson,
 } from "./json.ts";
 export { MATTERMOST_MAX_CHARS, renderMarkdown } from "./markdown.ts";
-export { isBookkeepingNote, type RenderOptions, SECTION_LABELS, stateReasonOf } from "./model.ts";
+export {
+  isBookkeepingNote,
+  type PostTriage,
+  type RenderOptions,
+  SECTION_LABELS,
+  stateReasonOf,
+} from "./model.ts";
 export {
   andMore,
   BIDI_CONTROLS,

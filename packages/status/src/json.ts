@@ -4,7 +4,7 @@
  * integer milliseconds. Pure.
  */
 import type { ParseIssueKind } from "@atvm-watch/artifacts";
-import type { BatchState, HostEntry, HostStatus, RunState, Snapshot } from "@atvm-watch/engine";
+import type { BatchState, FailureClass, HostEntry, HostStatus, RunState, Snapshot } from "@atvm-watch/engine";
 import { resolveTestFlow } from "./flows.ts";
 import { assertZone } from "./format.ts";
 import {
@@ -25,8 +25,8 @@ export interface StatusJsonFailureV1 {
   readonly step: number | null;
   readonly title: string;
   readonly message: string;
-  /** Root-cause class (T1), e.g. `assertion`, `timeout`, when known. */
-  readonly class?: string;
+  /** Root-cause class (T1), one of the engine's `FAILURE_CLASSES`, when the evidence implies one. */
+  readonly class?: FailureClass;
 }
 
 /** One host (R8/R12): in-scope hosts in scope order, then skipped hosts (R3). */
@@ -48,6 +48,8 @@ export interface StatusJsonHostV1 {
   readonly failure?: StatusJsonFailureV1;
   /** A RUNNING host's last reported step, from its unfinished per-host event log (W7). */
   readonly lastStep?: StatusJsonStepV1;
+  /** PASS only: the host passed after a failed attempt (added in v1; absent when not flaky). */
+  readonly flaky?: StatusJsonFlakyV1;
 }
 
 /** The last step a RUNNING host reported. */
@@ -56,6 +58,19 @@ export interface StatusJsonStepV1 {
   readonly step: number | null;
   readonly title: string;
   readonly state: "passed" | "failed";
+}
+
+/** Flaky evidence of a PASS host: retries JUnit hides (mocha `currentRetry`, console `(Attempt N of M)`). */
+export interface StatusJsonFlakyV1 {
+  /** The most attempts any one test (or the spec) took, ≥ 2. */
+  readonly attempts: number;
+  /** The retried tests in step order. */
+  readonly tests: readonly {
+    readonly step: number | null;
+    readonly title: string;
+    readonly attempts: number;
+  }[];
+  readonly source: "reporter-json" | "runner-log" | "same-run-results";
 }
 
 /** One batch of a categorized run (W5, W6, R33). */
@@ -197,6 +212,19 @@ function hostJson(h: HostEntry): StatusJsonHostV1 {
             step: h.lastStep.step !== null && Number.isInteger(h.lastStep.step) ? h.lastStep.step : null,
             title: h.lastStep.title,
             state: h.lastStep.state,
+          },
+        }
+      : {}),
+    ...(h.status === "PASS" && h.flaky !== undefined
+      ? {
+          flaky: {
+            attempts: Math.max(2, Math.round(h.flaky.attempts)),
+            tests: h.flaky.tests.map((t) => ({
+              step: t.step !== null && Number.isInteger(t.step) ? t.step : null,
+              title: t.title,
+              attempts: Math.max(2, Math.round(t.attempts)),
+            })),
+            source: h.flaky.source,
           },
         }
       : {}),

@@ -3,12 +3,13 @@
  * runes, `PostMessageMaxRunesV2` in https://github.com/mattermost/mattermost) by a degrade ladder (docs/status-layout.md). Pure.
  */
 import type { HostEntry, HostStatus, Snapshot } from "@atvm-watch/engine";
-import { assertZone, codePointLength, truncate } from "./format.ts";
+import { assertZone, codePointLength, oneLine, truncate } from "./format.ts";
 import {
   buildModel,
   hostDetail,
   hostLine,
   issuesLine,
+  type PostTriage,
   type RenderOptions,
   type Row,
   type StatusModel,
@@ -144,7 +145,52 @@ function cutText(text: string, limit: number | null, onCut: () => void): string 
 /** Full host details, computed once per rendering (messages may be long; the ladder renders several times). */
 type Details = ReadonlyMap<HostEntry, string | null>;
 
-function hostBlock(model: StatusModel, details: Details, plan: Plan, cuts: Cuts): string[] {
+/** FAIL host → ` [class: signature]` from the post's triage (never shortened by the ladder). */
+type Tags = ReadonlyMap<string, string>;
+
+function triageTags(triage: PostTriage | undefined): Tags {
+  const tags = new Map<string, string>();
+  for (const [host, t] of Object.entries(triage?.hosts ?? {})) {
+    const cls = oneLine(t.class).slice(0, 40);
+    const sig =
+      t.signature === undefined || t.signature === null ? "" : `: ${oneLine(t.signature).slice(0, 64)}`;
+    if (cls.length > 0) tags.set(host, ` [${cls}${sig}]`);
+  }
+  return tags;
+}
+
+/** Most incident lines in SUMMARY, and their length (code points) each. */
+const INCIDENTS_MAX = 3;
+const TRIAGE_LINE_CHARS = 300;
+/** Newly failing hosts named in the verdict line. */
+const VERDICT_HOSTS_MAX = 5;
+
+/** The SUMMARY rows the triage adds: `Baseline:` verdict, then `Incident:` lines. */
+function triageRows(triage: PostTriage | undefined): Row[] {
+  if (triage === undefined) return [];
+  const rows: Row[] = [];
+  const d = triage.diff;
+  if (d !== undefined) {
+    const n = d.newlyFailing.length;
+    const named = d.newlyFailing.slice(0, VERDICT_HOSTS_MAX).map(oneLine).join(", ");
+    const more = n > VERDICT_HOSTS_MAX ? ` and ${n - VERDICT_HOSTS_MAX} more` : "";
+    const tail = n > 0 ? ` (${n} newly failing: ${named}${more})` : "";
+    rows.push({
+      label: "Baseline",
+      value: truncate(`${d.verdict} vs ${oneLine(d.baseline)}${tail}`, TRIAGE_LINE_CHARS),
+    });
+  }
+  const incidents = triage.incidents ?? [];
+  for (const line of incidents.slice(0, INCIDENTS_MAX)) {
+    rows.push({ label: "Incident", value: truncate(oneLine(line), TRIAGE_LINE_CHARS) });
+  }
+  if (incidents.length > INCIDENTS_MAX) {
+    rows.push({ label: "Incident", value: `… and ${incidents.length - INCIDENTS_MAX} more (atvm triage)` });
+  }
+  return rows;
+}
+
+function hostBlock(model: StatusModel, details: Details, tags: Tags, plan: Plan, cuts: Cuts): string[] {
   const lines: string[] = [];
   let failsListed = 0;
   for (const group of model.hostGroups) {
@@ -170,7 +216,8 @@ function hostBlock(model: StatusModel, details: Details, plan: Plan, cuts: Cuts)
               ? null
               : truncate(full, plan.detailChars);
         if (detail !== full) cuts.details++;
-        emitted.push(`${indent}${hostLine(host, detail)}`);
+        const tag = host.status === "FAIL" ? (tags.get(host.host) ?? "") : "";
+        emitted.push(`${indent}${hostLine(host, detail, tag)}`);
       } else {
         if (!counted.has(key)) emitted.push({ key });
         counted.set(key, (counted.get(key) ?? 0) + 1);
@@ -218,7 +265,7 @@ function rows(list: readonly Row[], asCode: boolean): string[] {
   );
 }
 
-function render(model: StatusModel, details: Details, plan: Plan, maxChars: number): string {
+function render(model: StatusModel, details: Details, tags: Tags, plan: Plan, maxChars: number): string {
   const cuts = noCuts();
   const out: string[] = [`#### ${escapeMd(model.build)}`, ""];
 
@@ -228,7 +275,7 @@ function render(model: StatusModel, details: Details, plan: Plan, maxChars: numb
   }
   out.push("");
 
-  out.push("**HOSTS:**", ...fenced(hostBlock(model, details, plan, cuts).join("\n")), "");
+  out.push("**HOSTS:**", ...fenced(hostBlock(model, details, tags, plan, cuts).join("\n")), "");
   out.push("**TIMING:**", ...rows(model.timing, false), "");
   out.push("**COVERAGE:**", ...rows(model.coverage, true), "");
 
@@ -318,11 +365,14 @@ function minimal(model: StatusModel, maxChars: number): string {
 export function renderMarkdown(snapshot: Snapshot, options: RenderOptions): string {
   assertZone(options.zone);
   const maxChars = Math.max(1, Math.floor(options.maxChars ?? MATTERMOST_MAX_CHARS));
-  const model = buildModel(snapshot, options);
+  let model = buildModel(snapshot, options);
   const details: Details = new Map(snapshot.hosts.map((h) => [h, hostDetail(h, snapshot.at)]));
+  const tags = triageTags(options.triage);
+  const rows = triageRows(options.triage);
+  if (rows.length > 0) model = { ...model, summary: [...model.summary, ...rows] };
   let last: Plan = FULL;
   for (const plan of LADDER) {
-    const text = render(model, details, plan, maxChars);
+    const text = render(model, details, tags, plan, maxChars);
     if (codePointLength(text) <= maxChars) return text;
     last = plan;
   }
@@ -332,7 +382,7 @@ export function renderMarkdown(snapshot: Snapshot, options: RenderOptions): stri
   let best: string | null = null;
   while (lo <= hi) {
     const mid = Math.floor((lo + hi) / 2);
-    const text = render(model, details, { ...last, commandChars: 300, failLimit: mid }, maxChars);
+    const text = render(model, details, tags, { ...last, commandChars: 300, failLimit: mid }, maxChars);
     if (codePointLength(text) <= maxChars) {
       best = text;
       lo = mid + 1;

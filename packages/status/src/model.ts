@@ -20,6 +20,28 @@ export interface RenderOptions {
   readonly flows?: Readonly<Record<string, readonly string[]>>;
   /** Character budget (Unicode code points) of `renderMarkdown`. Default 16,383 (Mattermost's post limit). */
   readonly maxChars?: number;
+  /** `renderMarkdown` only: triage of a finished run for the Mattermost post (T1, T4). */
+  readonly triage?: PostTriage;
+}
+
+/**
+ * What the finished-run post carries from triage (computed by `@atvm-watch/triage`; status does
+ * not depend on it): each FAIL host's root-cause class and matched signature (T1, T2), the run-wide
+ * incident lines, and the baseline diff verdict when a baseline is configured (T4).
+ */
+export interface PostTriage {
+  /** FAIL host → its class (e.g. `infrastructure`) and matched catalog signature id (`null`: none). */
+  readonly hosts?: Readonly<Record<string, { readonly class: string; readonly signature?: string | null }>>;
+  /** Incident lines as triage's `incidentLine` writes them, earliest first. */
+  readonly incidents?: readonly string[];
+  /** The diff against the configured baseline. */
+  readonly diff?: {
+    readonly verdict: "regression" | "known_failures_only" | "stable";
+    /** The baseline's build name. */
+    readonly baseline: string;
+    /** Newly failing hosts, ranked (earliest step first). */
+    readonly newlyFailing: readonly string[];
+  };
 }
 
 /** The section labels, in the order of R29. */
@@ -167,13 +189,56 @@ function runningDetail(host: HostEntry, at: number): string | null {
 }
 
 /**
- * One host line, host first (R8/R12, R17, R3, W10):
- * `host - STATUS[ - detail][ (kernel K)]`. `detail` is passed in so the markdown renderer can shorten it.
+ * The flaky marker right after a PASS host's status, `(flaky: 2 attempts)`: the host passed only
+ * after a failed attempt (issue 10 flaky evidence; `HostEntry.flaky`). `""` for every other host.
  */
-export function hostLine(host: HostEntry, detail: string | null): string {
+export function flakyMarker(host: HostEntry): string {
+  if (host.status !== "PASS" || host.flaky === undefined) return "";
+  return ` (flaky: ${plural(Math.max(2, host.flaky.attempts), "attempt")})`;
+}
+
+const FLAKY_SOURCE: Readonly<Record<NonNullable<HostEntry["flaky"]>["source"], string>> = {
+  "reporter-json": "mocha currentRetry",
+  "runner-log": "console (Attempt N of M)",
+  "same-run-results": "an earlier failed result of the same run",
+};
+
+/**
+ * The NOTES line naming every flaky PASS host, e.g.
+ * `Flaky (passed after a failed attempt): atvm17-ubuntu24.04 step 3 (Uninstall CMC if still exists) took 2 attempts [mocha currentRetry]`;
+ * hosts joined by `; `, the first {@link NOTES_LIST_LIMIT} then `… and N more` (R31); `null` when none.
+ */
+export function flakyNote(hosts: readonly HostEntry[]): string | null {
+  const flaky = hosts.filter((h) => h.status === "PASS" && h.flaky !== undefined);
+  if (flaky.length === 0) return null;
+  const one = (h: HostEntry): string => {
+    const f = h.flaky as NonNullable<HostEntry["flaky"]>;
+    const tests = f.tests
+      .slice(0, 3)
+      .map((t) => {
+        const title = oneLine(t.title);
+        const name = t.step !== null ? `step ${t.step}${title.length > 0 ? ` (${title})` : ""}` : title;
+        return `${name} took ${plural(t.attempts, "attempt")}`;
+      })
+      .join(", ");
+    const more = f.tests.length > 3 ? ` and ${f.tests.length - 3} more tests` : "";
+    const what = tests.length > 0 ? ` ${tests}${more}` : ` spec passed on run ${f.attempts}`;
+    return `${oneLine(h.host)}${what} [${FLAKY_SOURCE[f.source]}]`;
+  };
+  const more = andMore(flaky.length, NOTES_LIST_LIMIT, "flaky hosts");
+  return `Flaky (passed after a failed attempt): ${flaky.slice(0, NOTES_LIST_LIMIT).map(one).join("; ")}${more === null ? "" : ` ${more}`}`;
+}
+
+/**
+ * One host line, host first (R8/R12, R17, R3, W10):
+ * `host - STATUS[ (flaky: N attempts)][tag][ - detail][ (kernel K)]`. `detail` is passed in so the
+ * markdown renderer can shorten it; `tag` (markdown: the triage class, ` [infrastructure: ssh-connect-failed]`)
+ * is never shortened.
+ */
+export function hostLine(host: HostEntry, detail: string | null, tag = ""): string {
   const kernel =
     host.kernel !== undefined && oneLine(host.kernel).length > 0 ? ` (kernel ${oneLine(host.kernel)})` : "";
-  return `${oneLine(host.host)} - ${host.status}${detail !== null && detail.length > 0 ? ` - ${detail}` : ""}${kernel}`;
+  return `${oneLine(host.host)} - ${host.status}${flakyMarker(host)}${tag}${detail !== null && detail.length > 0 ? ` - ${detail}` : ""}${kernel}`;
 }
 
 function batchHeading(batch: BatchEntry, index: number, total: number): string {
@@ -341,6 +406,8 @@ export function buildModel(snapshot: Snapshot, options: RenderOptions): StatusMo
     .filter((n) => n.length > 0);
   const moreNotes = andMore(notes.length, NOTES_LIST_LIMIT, "notes");
   if (moreNotes !== null) notes.splice(NOTES_LIST_LIMIT, notes.length - NOTES_LIST_LIMIT, moreNotes);
+  const flaky = flakyNote(snapshot.hosts);
+  if (flaky !== null) notes.push(flaky);
   const stateReason = stateReasonOf(snapshot);
   if (stateReason !== null) notes.push(`State ${snapshot.state}: ${stateReason}`);
 

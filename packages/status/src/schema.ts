@@ -5,7 +5,7 @@
  */
 
 import { PARSE_ISSUE_KINDS } from "@atvm-watch/artifacts";
-import { RUN_STATES } from "@atvm-watch/engine";
+import { FAILURE_CLASSES, RUN_STATES } from "@atvm-watch/engine";
 import { z } from "zod";
 import { STATUS_SCHEMA_ID, type StatusJsonV1 } from "./json.ts";
 
@@ -52,9 +52,7 @@ const schema: z.ZodType<StatusJsonV1> = z
               title: z.string(),
               message: z.string(),
               class: optional(
-                z
-                  .string()
-                  .describe("root-cause class, e.g. hook, crash, no-tests (an empty suite: no tests ran)"),
+                z.enum(FAILURE_CLASSES).describe("root-cause class (T1); no-tests for an empty suite"),
               ),
             }),
           ),
@@ -66,6 +64,21 @@ const schema: z.ZodType<StatusJsonV1> = z
                 state: z.enum(["passed", "failed"]),
               })
               .describe("a RUNNING host's last reported step (unfinished json-stream event log)"),
+          ),
+          flaky: optional(
+            z
+              .strictObject({
+                attempts: z.int().min(2).describe("most attempts any one test (or the spec) took"),
+                tests: z.array(
+                  z.strictObject({
+                    step: z.int().min(1).nullable(),
+                    title: z.string(),
+                    attempts: z.int().min(2),
+                  }),
+                ),
+                source: z.enum(["reporter-json", "runner-log", "same-run-results"]),
+              })
+              .describe("PASS only: passed after a failed attempt (retries JUnit hides)"),
           ),
         }),
       )

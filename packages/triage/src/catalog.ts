@@ -19,37 +19,12 @@
  * catastrophically; `flags: "i"` makes them case-insensitive. The FIRST matching signature wins, as
  * in Allure 3's categories (`matchCategory`), and its id is shown with the digest.
  */
-import { AtvmError } from "@atvm-watch/engine";
+import { AtvmError, FAILURE_CLASSES, type FailureClass } from "@atvm-watch/engine";
 import { RE2JS } from "re2js";
 import { z } from "zod";
 
-/**
- * The closed set of root-cause classes (T1). `hook`: a before/after hook failed; `crash`: renderer,
- * browser or Test Runner exit; `infrastructure`: power-on, IP, ssh, datastore …; `runner-error`: the
- * runner or the cloud API failed, not a test; `no-tests`: the host's spec ran no test at all.
- */
-export const FAILURE_CLASSES: readonly [
-  "assertion",
-  "timeout",
-  "hook",
-  "crash",
-  "infrastructure",
-  "runner-error",
-  "no-tests",
-  "unknown",
-] = [
-  "assertion",
-  "timeout",
-  "hook",
-  "crash",
-  "infrastructure",
-  "runner-error",
-  "no-tests",
-  "unknown",
-] as const;
-
-/** One of {@link FAILURE_CLASSES}. */
-export type FailureClass = (typeof FAILURE_CLASSES)[number];
+/** The closed set of root-cause classes (T1), owned by the engine (`FailureDescription.class`). */
+export { FAILURE_CLASSES, type FailureClass };
 
 /** What to do with a host that failed with this signature when building a replay (T3). */
 export const REPLAY_POLICIES: readonly ["replay", "replay-after-fix", "do-not-replay"] = [

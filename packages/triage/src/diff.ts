@@ -10,6 +10,7 @@
  * explicitly (`renames`), and a host that is SKIPPED by the blacklist now is listed as skipped with
  * its reason, never as fixed.
  */
+import { FAILURE_CLASSES, type FailureClass } from "@atvm-watch/engine";
 import { z } from "zod";
 import type { RunSummary, SummaryHost } from "./summary.ts";
 
@@ -23,7 +24,7 @@ export type DiffVerdict = "regression" | "known_failures_only" | "stable";
 export interface DiffFailure {
   readonly host: string;
   readonly step: number | null;
-  readonly class?: string;
+  readonly class?: FailureClass;
   readonly signature?: string | null;
   readonly message?: string;
   /** Still failing only: consecutive runs (this one included) failing with this key, when history allows. */
@@ -156,7 +157,7 @@ export function diffRuns(baseline: RunSummary, current: RunSummary, options: Dif
 const failureSchema = z.strictObject({
   host: z.string(),
   step: z.int().min(1).nullable(),
-  class: z.string().exactOptional(),
+  class: z.enum(FAILURE_CLASSES).exactOptional(),
   signature: z.string().nullable().exactOptional(),
   message: z.string().exactOptional(),
   age: z.int().min(2).exactOptional().describe("consecutive failing runs, this one included"),

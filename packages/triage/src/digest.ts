@@ -1,18 +1,12 @@
 /**
  * Failure digests (T1): for every FAIL host of a snapshot, the root-cause class from a closed set,
  * the first failing step of the template flow, the first failing assertion message, the evidence it
- * came from, and the catalog signature that matched (T2). The one home of failure classification:
- * the base class comes from the reconstructed evidence (`FailureDescription.class`), the signature
- * catalog refines it, first match wins.
+ * came from, and the catalog signature that matched (T2). The base class comes from the engine's
+ * classification of the evidence (`FailureDescription.class`, engine `reconstruct/classify.ts`);
+ * the signature catalog refines it, first match wins.
  */
-import type { FailureDescription, HostEntry, Snapshot } from "@atvm-watch/engine";
-import {
-  type Catalog,
-  FAILURE_CLASSES,
-  type FailureClass,
-  matchSignature,
-  type ReplayPolicy,
-} from "./catalog.ts";
+import { type FailureDescription, failureClassOf, type HostEntry, type Snapshot } from "@atvm-watch/engine";
+import { type Catalog, type FailureClass, matchSignature, type ReplayPolicy } from "./catalog.ts";
 
 /** Where a digest's message came from: the artifact and the field or line kind. */
 export interface DigestEvidence {
@@ -55,19 +49,11 @@ const FIELD_OF: Readonly<Record<FailureDescription["source"], string>> = {
   "runner-log": "console line",
 };
 
-const NO_TESTS = /\bno tests? (ran|run|were run|executed)\b/i;
-
-/** The class the evidence alone implies: `FailureDescription.class` when it is one of the closed set. */
-export function baseClassOf(failure: FailureDescription | undefined): FailureClass {
-  if (failure === undefined) return "unknown";
-  const declared = failure.class;
-  if (declared !== undefined && (FAILURE_CLASSES as readonly string[]).includes(declared)) {
-    return declared as FailureClass;
-  }
-  if (declared === "no tests" || NO_TESTS.test(failure.message) || NO_TESTS.test(failure.title))
-    return "no-tests";
-  return "unknown";
-}
+/**
+ * The class the evidence alone implies: the engine's {@link failureClassOf} (the one home of
+ * classification, engine `reconstruct/classify.ts`), re-exported under the triage name.
+ */
+export const baseClassOf: (failure: FailureDescription | undefined) => FailureClass = failureClassOf;
 
 /** The digest of one FAIL host. */
 export function digestHost(entry: HostEntry, catalog: Catalog): FailureDigest {

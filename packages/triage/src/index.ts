@@ -32,6 +32,7 @@ export {
   digestRun,
   type FailureDigest,
 } from "./digest.ts";
+export { type FlakyHost, flakyHosts } from "./flaky.ts";
 export {
   DEFAULT_INCIDENT_MIN_HOSTS,
   DEFAULT_INCIDENT_WINDOW_MS,
@@ -39,7 +40,8 @@ export {
   type Incident,
   type IncidentOptions,
 } from "./incident.ts";
-export { digestLine, incidentLine, renderDiffText, renderTriageText } from "./render.ts";
+export { type PostTriageData, postTriage } from "./post.ts";
+export { digestLine, flakyLine, incidentLine, renderDiffText, renderTriageText } from "./render.ts";
 export {
   type CtrfReport,
   TRIAGE_SCHEMA_ID,

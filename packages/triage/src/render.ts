@@ -5,6 +5,7 @@
 import { DateTime } from "luxon";
 import type { RunDiff } from "./diff.ts";
 import type { FailureDigest } from "./digest.ts";
+import type { FlakyHost } from "./flaky.ts";
 import type { Incident } from "./incident.ts";
 
 const hhmm = (ms: number, zone: string): string => DateTime.fromMillis(ms, { zone }).toFormat("HH:mm");
@@ -32,12 +33,23 @@ export function digestLine(d: FailureDigest): string {
   return `${d.host} - ${d.class}${step}${title}: ${clip(d.message, 300)}${sig}`;
 }
 
-/** The terminal text of `atvm triage`: FAILURES, INCIDENTS, HINTS sections. */
+/**
+ * One flaky host line: `atvm17-ubuntu24.04 - PASS after 2 attempts - step 3 Uninstall CMC if still exists (2 attempts) [reporter-json]`.
+ */
+export function flakyLine(f: FlakyHost): string {
+  const tests = f.tests
+    .map((t) => `${t.step !== null ? `step ${t.step} ` : ""}${clip(t.title, 80)} (${t.attempts} attempts)`)
+    .join(", ");
+  return `${f.host} - PASS after ${f.attempts} attempts${tests === "" ? "" : ` - ${tests}`} [${f.source}]`;
+}
+
+/** The terminal text of `atvm triage`: FAILURES (with evidence and hints), INCIDENTS, FLAKY sections. */
 export function renderTriageText(
   build: string,
   digests: readonly FailureDigest[],
   incidents: readonly Incident[],
   zone: string,
+  flaky: readonly FlakyHost[] = [],
 ): string {
   const lines = [`${build} - triage`, "", "FAILURES:"];
   if (digests.length === 0) lines.push("none");
@@ -49,6 +61,9 @@ export function renderTriageText(
   lines.push("", "INCIDENTS:");
   if (incidents.length === 0) lines.push("none");
   for (const i of incidents) lines.push(incidentLine(i, zone));
+  lines.push("", "FLAKY (passed after a failed attempt):");
+  if (flaky.length === 0) lines.push("none");
+  for (const f of flaky) lines.push(flakyLine(f));
   return `${lines.join("\n")}\n`;
 }
 

@@ -10,6 +10,7 @@ import type { HostStatus, Snapshot } from "@atvm-watch/engine";
 import { z } from "zod";
 import { FAILURE_CLASSES, REPLAY_POLICIES } from "./catalog.ts";
 import type { FailureDigest } from "./digest.ts";
+import { type FlakyHost, flakyHosts } from "./flaky.ts";
 import type { Incident } from "./incident.ts";
 
 /** Schema id of a triage report. */
@@ -22,15 +23,27 @@ export interface TriageReport {
   readonly state: string;
   readonly digests: readonly FailureDigest[];
   readonly incidents: readonly Incident[];
+  /**
+   * PASS hosts that passed only after a failed attempt (added within v1: optional when read, always
+   * written).
+   */
+  readonly flaky?: readonly FlakyHost[];
 }
 
-/** Builds the triage report of a run. */
+/** Builds the triage report of a run; the flaky hosts come from the snapshot (`HostEntry.flaky`). */
 export function triageReport(
   snapshot: Snapshot,
   digests: readonly FailureDigest[],
   incidents: readonly Incident[],
 ): TriageReport {
-  return { schema: TRIAGE_SCHEMA_ID, build: snapshot.build, state: snapshot.state, digests, incidents };
+  return {
+    schema: TRIAGE_SCHEMA_ID,
+    build: snapshot.build,
+    state: snapshot.state,
+    digests,
+    incidents,
+    flaky: flakyHosts(snapshot),
+  };
 }
 
 const ms = z.number().int().min(0);
@@ -69,6 +82,20 @@ export const TriageSchema: z.ZodType<TriageReport> = z.strictObject({
       likelyInfrastructure: z.boolean(),
     }),
   ),
+  flaky: z
+    .array(
+      z.strictObject({
+        host: z.string(),
+        batch: z.string().exactOptional(),
+        attempts: z.int().min(2),
+        tests: z.array(
+          z.strictObject({ step: z.int().min(1).nullable(), title: z.string(), attempts: z.int().min(2) }),
+        ),
+        source: z.enum(["reporter-json", "runner-log", "same-run-results"]),
+      }),
+    )
+    .exactOptional()
+    .describe("PASS hosts that passed only after a failed attempt"),
 });
 
 /** CTRF test status. */
@@ -130,6 +157,10 @@ export function toCtrf(
       ...(h.batch !== undefined ? { suite: [h.batch] } : {}),
       ...(h.failure !== undefined ? { message: h.failure.message } : {}),
       ...(h.reason !== undefined ? { message: h.reason } : {}),
+      // CTRF: `flaky` only when the final status passed after a failed attempt; `retries` = attempts − 1.
+      ...(h.status === "PASS" && h.flaky !== undefined
+        ? { flaky: true, retries: Math.max(1, h.flaky.attempts - 1) }
+        : {}),
       ...(d !== undefined
         ? {
             extra: {

@@ -83,6 +83,7 @@ export function hostEntries(
       ...(kernel === undefined ? {} : { kernel }),
       ...(e.failure === undefined ? {} : { failure: e.failure }),
       ...(e.lastStep === undefined || e.status !== "RUNNING" ? {} : { lastStep: e.lastStep }),
+      ...(e.flaky === undefined || e.status !== "PASS" ? {} : { flaky: e.flaky }),
       evidence: e.evidence,
     };
   });

@@ -13,6 +13,7 @@ import {
   type TestFailure,
 } from "@atvm-watch/artifacts";
 import type { FailureDescription, ReportedStep } from "../domain.ts";
+import { testFailureClass } from "./classify.ts";
 
 /**
  * Two results of one host whose run timestamps are at most this far apart (ms) describe the same
@@ -188,7 +189,7 @@ export function attemptFailure(attempt: Attempt): FailureDescription | null {
       failure = tc.failure;
     }
   }
-  const cls = failure === undefined ? undefined : failureClass(failure, message);
+  const cls = failure === undefined ? undefined : testFailureClass(failure, message);
   return { step, title, message, source, ...(cls === undefined ? {} : { class: cls }) };
 }
 
@@ -248,14 +249,6 @@ export function meaningfulMessage(failure: Pick<TestFailure, "message" | "stack"
 /** Trims a runner-log failure text the same way as {@link meaningfulMessage}. */
 export function meaningfulText(text: string): string {
   return clip(cleanLines(text));
-}
-
-/** T1 class of a failure when obvious: `timeout`, `hook`, `assertion`; else `undefined`. */
-export function failureClass(failure: TestFailure, message: string): string | undefined {
-  if (failure.timedOut === true) return "timeout";
-  if (failure.hook !== undefined) return "hook";
-  if (failure.type === "AssertionError" || /^AssertionError\b/.test(message)) return "assertion";
-  return undefined;
 }
 
 /** `junit` or `reporter-json`: the `FailureDescription.source` of a result. */

@@ -10,7 +10,8 @@
  * Pure.
  */
 import { type EpochMs, hostsIn, type ParseIssue } from "@atvm-watch/artifacts";
-import type { FailureDescription, HostStatus, ReportedStep } from "../domain.ts";
+import type { FailureDescription, FlakyEvidence, HostStatus, ReportedStep } from "../domain.ts";
+import { rendererCrashFailure, withCrashClass } from "./classify.ts";
 import {
   type Attempt,
   attemptFailure,
@@ -19,6 +20,7 @@ import {
   sourceKind,
   verdictOf,
 } from "./evidence.ts";
+import { flakyEvidence } from "./flaky.ts";
 import type { LogFacts } from "./log-facts.ts";
 import type { HostNotes } from "./notes.ts";
 import type { ShownHosts } from "./shown-hosts.ts";
@@ -39,6 +41,8 @@ export interface HostEval {
   readonly failure?: FailureDescription;
   /** The last step a RUNNING host reported (unfinished event log). */
   readonly lastStep?: ReportedStep;
+  /** PASS only: passed after a failed attempt (`flaky.ts`). */
+  readonly flaky?: FlakyEvidence;
   readonly evidence: readonly string[];
   /** Run timestamp of the attempt used (R33), for batch windows. */
   readonly time: EpochMs | null;
@@ -62,6 +66,8 @@ interface HostContext {
   readonly live: HostLive;
   /** The most recent attempt (an empty suite included). */
   readonly used: Attempt | undefined;
+  /** Every same-run attempt, most recent first (an empty suite included). */
+  readonly counted: readonly Attempt[];
   /** Files of every same-run attempt. */
   readonly evidence: readonly string[];
   readonly logEvidence: readonly string[];
@@ -122,6 +128,7 @@ export function evaluateHost(
     facts,
     live,
     used,
+    counted,
     evidence,
     logEvidence: facts.logFile === null ? [] : [facts.logFile],
   };
@@ -135,17 +142,29 @@ function logFailure(ctx: HostContext): FailureDescription | null {
   const lines = facts.testFailed.filter((t) => t.host === host);
   const line = lines.find((t) => t.pos > started) ?? lines[0];
   if (line === undefined) return null;
-  return {
+  const failure: FailureDescription = {
     step: line.step,
     title: line.title,
     message: meaningfulText(line.message),
     source: "runner-log",
-    ...(facts.crashed.has(host) ? { class: "crash" } : {}),
   };
+  return withCrashClass(failure, facts.crashed.has(host));
+}
+
+/** The PASS evaluation, with its flaky evidence when it passed after a failed attempt. */
+function passed(ctx: HostContext, used: Attempt | undefined, base: Omit<HostEval, "status">): HostEval {
+  const flaky = flakyEvidence(
+    ctx.host,
+    used,
+    ctx.counted,
+    ctx.facts.attempts,
+    ctx.facts.lastStarted.get(ctx.host) ?? -1,
+  );
+  return { status: "PASS", ...base, ...(flaky === null ? {} : { flaky }) };
 }
 
 function withCrash(ctx: HostContext, f: FailureDescription): FailureDescription {
-  return ctx.facts.crashed.has(ctx.host) ? { ...f, class: "crash" } : f;
+  return withCrashClass(f, ctx.facts.crashed.has(ctx.host));
 }
 
 function times(a: Attempt): Pick<HostEval, "startedAt" | "finishedAt" | "durationMs"> {
@@ -180,7 +199,7 @@ function fromParsedResult(ctx: HostContext): HostEval | null {
     };
   }
   const base = { evidence, time: used.time, hasEvidence: true, ...times(used) };
-  if (used.verdict === "pass") return { status: "PASS", ...base };
+  if (used.verdict === "pass") return passed(ctx, used, base);
   if (used.verdict === "empty") return { status: "FAIL", ...base, failure: noTestsFailure(used) };
   let failure = attemptFailure(used);
   if (failure === null || failure.message === "") {
@@ -220,7 +239,7 @@ function fromLogResult(ctx: HostContext): HostEval | null {
     time: ctx.used?.time ?? null,
     hasEvidence: true,
   };
-  if (verdict === "pass") return { status: "PASS", ...base };
+  if (verdict === "pass") return passed(ctx, undefined, base);
   const failure = logFailure(ctx);
   if (failure === null) ctx.live.addNote(`${host} failed, but its results name no failing test`);
   return { status: "FAIL", ...base, ...(failure === null ? {} : { failure: withCrash(ctx, failure) }) };
@@ -239,13 +258,7 @@ function fromMovedOn(ctx: HostContext): HostEval | null {
       evidence: unique([...ctx.evidence, ...ctx.logEvidence]),
       time: ctx.used?.time ?? null,
       hasEvidence: true,
-      failure: failure ?? {
-        step: null,
-        title: "Renderer process crashed",
-        message: `Runner log shows a renderer crash on ${host}`,
-        class: "crash",
-        source: "runner-log",
-      },
+      failure: failure ?? rendererCrashFailure(host),
     };
   }
   if (ctx.used === undefined) ctx.live.addNote(`${host} started (runner log) but left no result`);

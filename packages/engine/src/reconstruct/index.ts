@@ -3,10 +3,12 @@
  * snapshot of the whole run) and the helpers other packages use. The modules of this folder:
  * `reconstruct.ts` (the orchestration: shown hosts → batches → entries → notes), `inputs.ts`
  * (canonical order, run window), `shown-hosts.ts`, `host-eval.ts`, `log-facts.ts`, `entries.ts`,
- * `batches.ts`, `progress.ts`, `notes.ts`, `evidence.ts` (verdicts, attempts, failures) and
+ * `batches.ts`, `progress.ts`, `notes.ts`, `evidence.ts` (verdicts, attempts, failures), `flaky.ts`
+ * (passed after a failed attempt), `classify.ts` (the one home of the T1 failure class) and
  * `coverage.ts`.
  */
 export { batchKeyOfFile, distroGroup } from "./batches.ts";
+export { failureClassOf, testFailureClass } from "./classify.ts";
 export { configFamilyOf } from "./coverage.ts";
 export {
   FAILURE_MESSAGE_MAX_CHARS,

@@ -4,6 +4,7 @@
  * running now. Positions are indexes into the log in log order (file, line). Pure.
  */
 import type { RunnerLogObservation } from "@atvm-watch/artifacts";
+import type { AttemptLine } from "./flaky.ts";
 
 /** A `test-failed` line of the runner log. */
 export interface TestFailedLine {
@@ -35,6 +36,8 @@ export interface LogFacts {
     { pos: number; counts: { total: number; passed: number; failed: number; skipped: number } }
   >;
   readonly testFailed: TestFailedLine[];
+  /** `(Attempt N of M) <title>` lines with a host (Cypress retries; flaky evidence). */
+  readonly attempts: AttemptLine[];
   readonly crashHosts: (string | null)[];
   readonly crashed: Set<string>;
   readonly footers: Footer[];
@@ -55,6 +58,7 @@ interface Fold {
   readonly lastStarted: Map<string, number>;
   readonly lastResult: LogFacts["lastResult"];
   readonly testFailed: TestFailedLine[];
+  readonly attempts: AttemptLine[];
   readonly crashHosts: (string | null)[];
   readonly crashed: Set<string>;
   readonly footers: Footer[];
@@ -76,6 +80,7 @@ export function logFacts(log: readonly RunnerLogObservation[]): LogFacts {
     lastStarted: new Map(),
     lastResult: new Map(),
     testFailed: [],
+    attempts: [],
     crashHosts: [],
     crashed: new Set(),
     footers: [],
@@ -100,6 +105,7 @@ export function logFacts(log: readonly RunnerLogObservation[]): LogFacts {
     lastStarted: f.lastStarted,
     lastResult: f.lastResult,
     testFailed: f.testFailed,
+    attempts: f.attempts,
     crashHosts: f.crashHosts,
     crashed: f.crashed,
     footers: f.footers,
@@ -150,6 +156,7 @@ function foldLine(f: Fold, o: RunnerLogObservation, pos: number): void {
       break;
     case "attempt":
       seeHost(f, o.host);
+      if (o.host !== null) f.attempts.push({ pos, host: o.host, attempt: o.attempt, title: o.title });
       break;
     case "run-finished":
       f.footers.push({
