@@ -10,9 +10,13 @@ import { byFile, isRecord, type Limits, type ReadTest, type Report, times } from
 import type { ArtifactMeta, ParseIssue } from "./types.ts";
 
 /**
- * Reads a json-stream body; `null` (with an issue) when no line is an event (`invalid`) or the
- * `end` event is missing (`incomplete`: still running or cut off). Unparseable lines other than
- * the last (which may be half-written) give one `malformed` issue and are skipped.
+ * Reads a json-stream body; `null` (with an `invalid` issue) when no line is an event. Without
+ * the `end` event (the spec is still running, or was cut off) the report is `unfinished`: the
+ * tests reported so far, no times (json-stream's `start` event carries none), `declaredTotal`
+ * from `start`; that is the normal state of a live per-host event log, so no issue is raised
+ * (an issue would also make the collector hold on to an earlier read while the log grows).
+ * With neither `start` nor a test event (only `end`-less noise) it is `incomplete`. Unparseable
+ * lines other than the last (which may be half-written) give one `malformed` issue and are skipped.
  */
 export function readJsonStream(
   body: string,
@@ -54,14 +58,24 @@ export function readJsonStream(
   if (bad > 0)
     issues.push(issue(meta, "malformed", `${bad} json-stream line(s) are not valid JSON and were skipped`));
   if (end === null) {
-    issues.push(
-      issue(
-        meta,
-        "incomplete",
-        `json-stream has no ["end", …] event after ${events} event(s): the run is still going or was cut off`,
-      ),
-    );
-    return null;
+    if (total === null && tests.length === 0) {
+      issues.push(
+        issue(
+          meta,
+          "incomplete",
+          `json-stream has no ["start", …] and no ["end", …] event after ${events} event(s): the run is still going or was cut off`,
+        ),
+      );
+      return null;
+    }
+    const noTimes = { startedAt: null, finishedAt: null, durationMs: null };
+    return {
+      source: "mocha-json-stream",
+      groups: byFile(tests),
+      ...noTimes,
+      declaredTotal: total,
+      unfinished: true,
+    };
   }
   const t = times(end);
   return { source: "mocha-json-stream", groups: byFile(tests), ...t, declaredTotal: total ?? t.tests };

@@ -59,8 +59,11 @@ export interface ReporterJsonOptions {
  * json-stream `end`); file mtimes are never used. Zero tests give zero counts, not a pass (W7):
  * the engine decides what an empty result means.
  *
+ * A json-stream without its `end` event (a live per-host event log) gives an observation marked
+ * `unfinished` with the tests reported so far and no times, and no issue.
+ *
  * Issues (never throws): `too-large`, `empty`, `binary`, `incomplete` (truncated JSON, or a
- * json-stream without its `end` event — then no observation is made), `malformed` (not JSON),
+ * json-stream with neither `start`, a test nor `end` — then no observation is made), `malformed` (not JSON),
  * `invalid` (JSON of another shape), `too-deep`, `unresolved-host`, `ambiguous`; `internal` only for a
  * parser bug (the last-resort catch).
  */

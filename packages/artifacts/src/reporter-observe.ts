@@ -136,6 +136,7 @@ export function toObservations(
       counts: countTestcases(testcases, declared),
       testcases,
       mtimeMs: meta.mtimeMs ?? null,
+      ...(report.unfinished === true ? { unfinished: true as const } : {}),
     };
     if (existing === undefined) out.push(observation);
     else out[out.indexOf(existing)] = observation;

@@ -42,6 +42,8 @@ export interface Report {
   readonly durationMs: number | null;
   /** Tests the reporter says exist (mocha `stats.tests` / json-stream `start.total`), when it says so. */
   readonly declaredTotal: number | null;
+  /** A json-stream without its `end` event: the spec is still running (see `HostResultObservation.unfinished`). */
+  readonly unfinished?: true;
 }
 
 /** The bounds a walk honours: suite nesting and failure text length (characters). */

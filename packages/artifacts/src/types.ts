@@ -168,6 +168,13 @@ export interface HostResultObservation {
   readonly testcases: readonly TestcaseResult[];
   /** File mtime (UTC ms) when the caller supplied it; used only to order same-host files (R11). */
   readonly mtimeMs: EpochMs | null;
+  /**
+   * `true` for a per-host event log still being written: a mocha `json-stream` with its `start`
+   * event but no `end` event yet. `testcases` are the tests reported so far (the last one is the
+   * host's last reported step); `counts.total` is the `start` event's total. Absent otherwise.
+   * The spec has not finished, so the result is never final (W7: RUNNING, never PASS).
+   */
+  readonly unfinished?: true;
 }
 
 /**

@@ -221,11 +221,30 @@ describe("parseReporterJson: mocha json and json-stream", () => {
     expect(obs.startedAt).toBe(Date.UTC(2026, 2, 27, 15, 0, 0));
   });
 
-  it("W7 a json-stream without its end event is incomplete and yields no result", () => {
+  it("W7 a json-stream without its end event is an unfinished result: the tests so far, no times, no issue", () => {
     const lines = fixture("mocha-json-stream.jsonl").trim().split("\n");
     const result = parseReporterJson(lines.slice(0, 2).join("\n"), { path: "s.jsonl", knownHosts: FLEET });
-    expect(result.observations).toEqual([]);
-    expect(result.issues.map((i) => i.kind)).toEqual(["incomplete"]);
+    expect(result.issues).toEqual([]);
+    const obs = one(result);
+    expect(obs.unfinished).toBe(true);
+    expect(obs.host).toBe("atvm17-ubuntu24.04");
+    expect(obs.testcases.map((t) => [t.step, t.state])).toEqual([[1, "passed"]]);
+    // The start event declares 3 tests; 2 are not reported yet.
+    expect(obs.counts).toEqual({ total: 3, passed: 1, failed: 0, skipped: 2 });
+    expect([obs.startedAt, obs.finishedAt]).toEqual([null, null]);
+  });
+
+  it("W7 a json-stream with only its start event is unfinished with no test yet; without start it is incomplete", () => {
+    const lines = fixture("mocha-json-stream.jsonl").trim().split("\n");
+    const started = parseReporterJson(lines[0] as string, {
+      path: "cypress/cmcReporter/logs/atvm17-ubuntu24.04/s.jsonl",
+      knownHosts: FLEET,
+    });
+    expect(started.issues).toEqual([]);
+    expect(one(started)).toMatchObject({ unfinished: true, host: "atvm17-ubuntu24.04", testcases: [] });
+    const noStart = parseReporterJson('["other",{}]', { path: "s.jsonl", knownHosts: FLEET });
+    expect(noStart.observations).toEqual([]);
+    expect(noStart.issues.map((i) => i.kind)).toEqual(["incomplete"]);
   });
 
   it("skips console noise between json-stream events", () => {

@@ -46,9 +46,13 @@ const PathsSchema = z
     reporterJson: globs
       .optional()
       .describe(
-        "Per-host reporter and mochawesome JSON globs. Default: cypress/cmcReporter/logs/*/*.json, cypress/cmcReporter/mochawesome/*.json",
+        "Per-host reporter JSON (mochawesome, mocha json, json-stream event logs) globs. Default: cypress/cmcReporter/logs/*/*.json, cypress/cmcReporter/logs/*/*.jsonl, cypress/cmcReporter/mochawesome/*.json",
       ),
-    generatedSpecs: globs.optional().describe("Generated spec globs. Default: cypress/e2e/generated/*.cy.ts"),
+    generatedSpecs: globs
+      .optional()
+      .describe(
+        "Spec globs; the host-named specs among them are the run's scope (R10). Default: cypress/e2e/**/*.ts, cypress/e2e/**/*.js",
+      ),
     cypressConfig: pathText
       .optional()
       .describe("Cypress config holding specPattern and current_vm. Default: cypress.atvm-config-gold.ts"),

@@ -77,13 +77,18 @@ export type CollectLayout = Readonly<Record<ArtifactKind, readonly string[]>>;
 /** The seed controller layout (contracts.md "Controller layout"; DESIGN.md). */
 export const DEFAULT_LAYOUT: CollectLayout = {
   junit: ["cypress/cmcReporter/xml/test-result-*.xml", "cypress/cmcReporter/**/test-result-*.xml"],
-  "reporter-json": ["cypress/cmcReporter/logs/*/*.json", "cypress/cmcReporter/mochawesome/*.json"],
+  "reporter-json": [
+    "cypress/cmcReporter/logs/*/*.json",
+    "cypress/cmcReporter/logs/*/*.jsonl",
+    "cypress/cmcReporter/mochawesome/*.json",
+  ],
   "runner-log": ["/tmp/{build}.log"],
   "launch-log": ["/tmp/{build}.launch.log"],
   "cypress-config": ["cypress.atvm-config-gold.ts"],
   inventory: ["vm-inventory.md"],
   "shell-history": ["~/.bash_history"],
-  "generated-spec": ["cypress/e2e/generated/*.cy.ts"],
+  // Every spec under the Cypress spec folder: the host-named ones are the generated specs (R10, scope.ts `specHost`).
+  "generated-spec": ["cypress/e2e/**/*.ts", "cypress/e2e/**/*.js"],
 };
 
 /** Options of {@link createCollector}. */

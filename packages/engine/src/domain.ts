@@ -64,6 +64,16 @@ export interface FailureDescription {
   readonly source: "junit" | "reporter-json" | "runner-log";
 }
 
+/** The last step a running host reported (from its unfinished per-host event log, W7). */
+export interface ReportedStep {
+  /** Step number of the template's test flow, or `null` when the test title has none. */
+  readonly step: number | null;
+  /** Step title, e.g. `Install CMC`. */
+  readonly title: string;
+  /** How that step ended. */
+  readonly state: "passed" | "failed";
+}
+
 /** One host's line in the snapshot. */
 export interface HostEntry {
   readonly host: string;
@@ -78,6 +88,8 @@ export interface HostEntry {
   /** Blacklist reason for `SKIPPED` hosts (R3). */
   readonly reason?: string;
   readonly failure?: FailureDescription;
+  /** For a RUNNING host with an unfinished per-host event log: the last step it reported. */
+  readonly lastStep?: ReportedStep;
   /** Artifact paths the status was decided from (most recent first). */
   readonly evidence: readonly string[];
 }

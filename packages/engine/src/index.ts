@@ -10,6 +10,7 @@ export type {
   HostDuration,
   HostEntry,
   HostStatus,
+  ReportedStep,
   RunnerActivity,
   RunProgress,
   RunState,
@@ -40,6 +41,6 @@ export type {
   StateLockResult,
   StateStore,
 } from "./ports.ts";
-export * from "./reconstruct.ts";
+export * from "./reconstruct/index.ts";
 export * from "./scope.ts";
 export * from "./timing.ts";

@@ -19,7 +19,7 @@ import type { BlacklistEntry, Snapshot } from "./domain.ts";
 import { AtvmError } from "./errors.ts";
 import { locateRun, parseRunnerProcess, type RunLocation, runnerActivity } from "./locate.ts";
 import type { ArtifactEntry, ArtifactSource, Clock, ProcessInfo, ProcessProbe } from "./ports.ts";
-import { reconstruct } from "./reconstruct.ts";
+import { reconstruct } from "./reconstruct/index.ts";
 import { resolveScope, selectorFromInvocation } from "./scope.ts";
 
 /** The heading of a run whose build name no evidence gives (R19's artifacts-only fallback). */

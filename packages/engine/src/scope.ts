@@ -7,9 +7,9 @@
  */
 import {
   HOST_NAME_PATTERN,
-  hostFromSpec,
   type InvocationObservation,
   isBookkeepingSpec,
+  specBaseName,
 } from "@atvm-watch/artifacts";
 import blacklistData from "../data/blacklist.json" with { type: "json" };
 import type { BlacklistEntry, Scope, SkippedHost } from "./domain.ts";
@@ -95,6 +95,19 @@ export function checkExplicitHosts(
 /** The bookkeeping-spec rule (R11) lives in `@atvm-watch/artifacts`, shared by its parsers. */
 export { isBookkeepingSpec };
 
+/**
+ * The host a generated spec file stands for, by its name (R10): the base name without spec
+ * extensions (`cypress/e2e/atvm/atvm41-redhat6.0.ts`, `cypress/e2e/generated/atvm41-redhat6.0.cy.ts`
+ * → `atvm41-redhat6.0`) when it is host-shaped (`atvm<N>-<distro><version>`) or one of
+ * `knownHosts`; else `null` (other specs, support files, the bookkeeping spec). The folder does
+ * not matter, so generated specs may live anywhere under the Cypress spec folder.
+ */
+export function specHost(specPath: string, knownHosts: readonly string[] = []): string | null {
+  const base = specBaseName(specPath);
+  if (base.length === 0 || isBookkeepingSpec(base)) return null;
+  return HOST_NAME_PATTERN.test(base) || knownHosts.includes(base) ? base : null;
+}
+
 /** The `cmc-templates.py` selector of a run (R2, R37). Every field optional; absent means not given. */
 export interface ScopeSelector {
   /** `--containsVm X`: every host whose name contains `X`. A broad selector (R2). */
@@ -141,8 +154,10 @@ export interface ScopeInput {
   /** An explicit host list (the `--specify_vms` value or an operator-given list). Wins over everything else. */
   readonly explicitHosts?: readonly string[];
   /**
-   * Paths of the generated spec files (`cypress/e2e/generated/<host>.cy.ts`): the whole-run scope,
-   * also for categorized runs whose config `specPattern` only holds the current batch (R10).
+   * Paths of spec files under the Cypress spec folder (e.g. `cypress/e2e/generated/<host>.cy.ts`,
+   * `cypress/e2e/atvm/<host>.ts`); those named after a host ({@link specHost}) are the generated
+   * specs, the whole-run scope, also for categorized runs whose config `specPattern` only holds
+   * the current batch, and for runs with no config `specPattern` at all (R10). Other files are ignored.
    */
   readonly generatedSpecs?: readonly string[];
   /** Hosts of the Cypress config `specPattern` (`CypressConfigObservation.hosts`). */
@@ -159,7 +174,7 @@ export interface ScopeInput {
  * The scope of a run: its hosts in run order and the hosts it skipped, each with a reason (R3).
  *
  * Hosts come from, in order of precedence: `explicitHosts` (else `selector.specifyVms`), the
- * generated spec files (plus any `specPatternHosts` they miss: the scope never shrinks, R10), the
+ * generated spec files, recognised by their host-shaped names anywhere under the spec folder (plus any `specPatternHosts` they miss: the scope never shrinks, R10), the
  * config `specPatternHosts`, and last the selector over `knownHosts` (`--containsVm X`: every known
  * host containing `X`); with none of them the scope is empty with source `artifacts` and
  * reconstruction takes the hosts from the run's own artifacts.
@@ -199,12 +214,12 @@ export function resolveScope(input: ScopeInput): Scope {
 
   let hosts: string[];
   let source: Scope["source"];
-  if (input.generatedSpecs !== undefined && input.generatedSpecs.length > 0) {
-    // A folder listing is in byte order (atvm19 before atvm9); hosts read best in natural order.
-    const fromSpecs = input.generatedSpecs
-      .map((spec) => hostFromSpec(spec, known.length > 0 ? known : undefined))
-      .filter((host): host is string => host !== null)
-      .sort(naturalCompare);
+  // A folder listing is in byte order (atvm19 before atvm9); hosts read best in natural order.
+  const fromSpecs = (input.generatedSpecs ?? [])
+    .map((spec) => specHost(spec, known))
+    .filter((host): host is string => host !== null)
+    .sort(naturalCompare);
+  if (fromSpecs.length > 0) {
     hosts = unique([...fromSpecs, ...(input.specPatternHosts ?? [])]);
     source = "generated-specs";
   } else if (input.specPatternHosts !== undefined && input.specPatternHosts.length > 0) {

@@ -1,7 +1,7 @@
 import type { Observation } from "@atvm-watch/artifacts";
 import { describe, expect, it } from "vitest";
 import type { BatchEntry, RunnerActivity, Scope, Snapshot } from "../src/domain.ts";
-import { distroGroup, type ReconstructOptions, reconstruct } from "../src/reconstruct.ts";
+import { distroGroup, type ReconstructOptions, reconstruct } from "../src/reconstruct/index.ts";
 import {
   at,
   bookkeeping,

@@ -2,7 +2,7 @@ import type { HostResultObservation, Observation } from "@atvm-watch/artifacts";
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
 import type { RunnerActivity, Scope } from "../src/domain.ts";
-import { type ReconstructOptions, reconstruct } from "../src/reconstruct.ts";
+import { type ReconstructOptions, reconstruct } from "../src/reconstruct/index.ts";
 import {
   bookkeeping,
   cypressConfig,

@@ -1,7 +1,7 @@
 import type { Observation } from "@atvm-watch/artifacts";
 import { describe, expect, it } from "vitest";
 import type { HostEntry, RunnerActivity, Scope, Snapshot } from "../src/domain.ts";
-import { type ReconstructOptions, reconstruct } from "../src/reconstruct.ts";
+import { type ReconstructOptions, reconstruct } from "../src/reconstruct/index.ts";
 import {
   at,
   bookkeeping,
@@ -42,15 +42,19 @@ const statuses = (snapshot: Snapshot): Record<string, string> =>
   Object.fromEntries(snapshot.hosts.map((h) => [h.host, h.status]));
 
 describe("host status", () => {
-  it("W7 PASS only from a parsed result with executed tests; an empty suite is no result and gets a note", () => {
+  it("W7 PASS only from a parsed result with executed tests; an empty suite reads FAIL - no tests ran", () => {
     const snapshot = run(scopeOf([A, B]), [
       passed(A, at("09:00"), min(30)),
       hostResult({ host: B, startedAt: at("09:40"), steps: 0 }),
     ]);
-    expect(statuses(snapshot)).toEqual({ [A]: "PASS", [B]: "NOT STARTED" });
-    expect(snapshot.notes).toContain(
-      `${B}: cypress/cmcReporter/xml/test-result-${B}.xml recorded no tests (empty suite); not counted as a result`,
-    );
+    expect(statuses(snapshot)).toEqual({ [A]: "PASS", [B]: "FAIL" });
+    expect(host(snapshot, B).failure).toEqual({
+      step: null,
+      title: "no tests ran",
+      message: `the spec ran an empty suite (cypress/cmcReporter/xml/test-result-${B}.xml holds no test)`,
+      class: "no-tests",
+      source: "junit",
+    });
   });
 
   it("W7 a result whose tests were all pending is not PASS: the host keeps its RUN state", () => {

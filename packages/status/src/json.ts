@@ -46,6 +46,16 @@ export interface StatusJsonHostV1 {
   /** Blacklist reason of a SKIPPED host (R3). */
   readonly reason?: string;
   readonly failure?: StatusJsonFailureV1;
+  /** A RUNNING host's last reported step, from its unfinished per-host event log (W7). */
+  readonly lastStep?: StatusJsonStepV1;
+}
+
+/** The last step a RUNNING host reported. */
+export interface StatusJsonStepV1 {
+  /** Step number of the test flow, or `null` when the test title has none. */
+  readonly step: number | null;
+  readonly title: string;
+  readonly state: "passed" | "failed";
 }
 
 /** One batch of a categorized run (W5, W6, R33). */
@@ -178,6 +188,15 @@ function hostJson(h: HostEntry): StatusJsonHostV1 {
             title: h.failure.title,
             message: h.failure.message,
             ...(h.failure.class !== undefined ? { class: h.failure.class } : {}),
+          },
+        }
+      : {}),
+    ...(h.lastStep !== undefined
+      ? {
+          lastStep: {
+            step: h.lastStep.step !== null && Number.isInteger(h.lastStep.step) ? h.lastStep.step : null,
+            title: h.lastStep.title,
+            state: h.lastStep.state,
           },
         }
       : {}),

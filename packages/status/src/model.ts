@@ -146,10 +146,24 @@ export function hostDetail(host: HostEntry, at: number): string | null {
     .with("PASS", "NOT STARTED", () => null)
     .with("FAIL", () => failureText(host))
     .with("SKIPPED", () => oneLine(host.reason ?? "") || "no reason recorded")
-    .with("RUNNING", () =>
-      host.startedAt !== undefined ? `${formatDuration(at - host.startedAt)} so far` : null,
-    )
+    .with("RUNNING", () => runningDetail(host, at))
     .exhaustive();
+}
+
+/**
+ * The detail of a RUNNING line: the last reported step (`last step 9 (Title) passed`), then the
+ * time so far when the start is known; `null` when neither is known.
+ */
+function runningDetail(host: HostEntry, at: number): string | null {
+  const parts: string[] = [];
+  const last = host.lastStep;
+  if (last !== undefined) {
+    const title = oneLine(last.title);
+    const where = last.step !== null ? `step ${last.step}${title.length > 0 ? ` (${title})` : ""}` : title;
+    parts.push(`last step ${where} ${last.state}`);
+  }
+  if (host.startedAt !== undefined) parts.push(`${formatDuration(at - host.startedAt)} so far`);
+  return parts.length > 0 ? parts.join(", ") : null;
 }
 
 /**

@@ -52,8 +52,21 @@ const schema: z.ZodType<StatusJsonV1> = z
               step: z.int().min(1).nullable(),
               title: z.string(),
               message: z.string(),
-              class: optional(z.string()),
+              class: optional(
+                z
+                  .string()
+                  .describe("root-cause class, e.g. hook, crash, no-tests (an empty suite: no tests ran)"),
+              ),
             }),
+          ),
+          lastStep: optional(
+            z
+              .strictObject({
+                step: z.int().min(1).nullable(),
+                title: z.string(),
+                state: z.enum(["passed", "failed"]),
+              })
+              .describe("a RUNNING host's last reported step (unfinished json-stream event log)"),
           ),
         }),
       )

@@ -10,8 +10,9 @@ import {
   HOST_NAME_PATTERN,
   type RunnerLogObservation,
 } from "@atvm-watch/artifacts";
-import type { BatchEntry, HostStatus } from "./domain.ts";
-import { bookkeepingTime } from "./reconstruct-evidence.ts";
+import type { BatchEntry, HostStatus } from "../domain.ts";
+import { bookkeepingTime } from "./evidence.ts";
+import { compareText } from "./util.ts";
 
 /** What batch reconstruction needs to know about one host. */
 export interface BatchHostInfo {
@@ -78,9 +79,22 @@ export function batchKeyOfFile(path: string): string | null {
  * actually run, and the runner's label is kept in `label` when it differs (W6).
  */
 export function reconstructBatches(input: BatchInput): BatchReconstruction {
-  const recs: Rec[] = [];
-  const byId = new Map<string, Rec>();
-  const create = (id: string, label: string | null, logPos: number | null, predicted = false): Rec => {
+  const book = new BatchBook();
+  const openLogRec = readLogSegments(book, input.log);
+  readFinalizations(book, input.bookkeeping);
+  assignByWindows(book, input);
+  const groupOf = (rec: Rec): string => evidenceGroup(book, rec, input);
+  assignTheRest(book, input, openLogRec, groupOf);
+  return batchEntries(book, input, groupOf);
+}
+
+/** The batches found so far and which batch each host joined. */
+class BatchBook {
+  readonly recs: Rec[] = [];
+  readonly byId = new Map<string, Rec>();
+  readonly assigned = new Map<string, Rec>();
+
+  create(id: string, label: string | null, logPos: number | null, predicted = false): Rec {
     const rec: Rec = {
       id,
       label,
@@ -90,25 +104,26 @@ export function reconstructBatches(input: BatchInput): BatchReconstruction {
       predicted,
       runUrl: null,
     };
-    recs.push(rec);
-    byId.set(id, rec);
+    this.recs.push(rec);
+    this.byId.set(id, rec);
     return rec;
-  };
-  const assigned = new Map<string, Rec>();
+  }
+}
 
-  // 1. Runner-log batch segments.
+/** 1. Runner-log batch segments; returns the batch still open at the end of the log. */
+function readLogSegments(book: BatchBook, log: readonly RunnerLogObservation[]): Rec | null {
   let current: Rec | null = null;
-  for (const [pos, obs] of input.log.entries()) {
+  for (const [pos, obs] of log.entries()) {
     switch (obs.kind) {
       case "batch-started": {
-        const rec = byId.get(obs.batchId) ?? create(obs.batchId, obs.label, pos);
+        const rec = book.byId.get(obs.batchId) ?? book.create(obs.batchId, obs.label, pos);
         if (rec.label === null && obs.label !== null) rec.label = obs.label;
         if (rec.logPos === null) rec.logPos = pos;
         current = rec;
         break;
       }
       case "batch-finished": {
-        const rec = byId.get(obs.batchId) ?? create(obs.batchId, null, pos);
+        const rec = book.byId.get(obs.batchId) ?? book.create(obs.batchId, null, pos);
         rec.finishedByLog = true;
         if (current === rec) current = null;
         break;
@@ -122,109 +137,131 @@ export function reconstructBatches(input: BatchInput): BatchReconstruction {
       case "test-failed":
       case "renderer-crash":
       case "attempt":
-        if (obs.host !== null && current !== null) assigned.set(obs.host, current);
+        if (obs.host !== null && current !== null) book.assigned.set(obs.host, current);
         break;
       default:
         break;
     }
   }
-  const openLogRec = current as Rec | null;
+  return current;
+}
 
-  // 2. Grouped bookkeeping XMLs: finalization of their batch.
-  for (const bk of input.bookkeeping) {
+/** 2. Grouped bookkeeping XMLs: finalization of their batch. */
+function readFinalizations(book: BatchBook, bookkeeping: readonly BookkeepingObservation[]): void {
+  for (const bk of bookkeeping) {
     const key = batchKeyOfFile(bk.file);
     if (key === null) continue;
-    const rec = byId.get(key) ?? create(key, null, null);
+    const rec = book.byId.get(key) ?? book.create(key, null, null);
     const at = bookkeepingTime(bk);
     if (at !== null) rec.finalizationAt = rec.finalizationAt === null ? at : Math.max(rec.finalizationAt, at);
     else rec.finalizedWithoutTime = true;
   }
+}
 
-  // 3. Completion windows (R32, R33).
-  const finalized = recs
+/** 3. Completion windows (R32, R33): a host result inside (previous end, finalization]. */
+function assignByWindows(book: BatchBook, input: BatchInput): void {
+  const finalized = book.recs
     .filter((r) => r.finalizationAt !== null)
     .sort((a, b) => (a.finalizationAt as number) - (b.finalizationAt as number) || compareText(a.id, b.id));
   let previousEnd = input.runStartMs ?? Number.NEGATIVE_INFINITY;
   for (const rec of finalized) {
     const end = rec.finalizationAt as number;
     for (const h of input.hosts) {
-      if (assigned.has(h.host) || h.time === null || !h.hasEvidence) continue;
-      if (h.time > previousEnd && h.time <= end) assigned.set(h.host, rec);
+      if (book.assigned.has(h.host) || h.time === null || !h.hasEvidence) continue;
+      if (h.time > previousEnd && h.time <= end) book.assigned.set(h.host, rec);
     }
     previousEnd = Math.max(previousEnd, end);
   }
+}
 
-  // 4. The rest: current batch, then distro group, then predicted batches.
-  const groupOf = (rec: Rec): string => {
-    const counts = new Map<string, number>();
-    for (const h of input.hosts) {
-      if (assigned.get(h.host) === rec && h.hasEvidence) {
-        const g = distroGroup(h.host);
-        counts.set(g, (counts.get(g) ?? 0) + 1);
-      }
-    }
-    let best: string | null = null;
-    for (const [g, n] of counts) if (best === null || n > (counts.get(best) ?? 0)) best = g;
-    return best ?? labelGroup(rec, input.build);
-  };
-  const evidenceGroups = new Map(recs.map((rec) => [rec, groupOf(rec)]));
+/** The distro group most of a batch's hosts with evidence belong to, else its label's (W6). */
+function evidenceGroup(book: BatchBook, rec: Rec, input: BatchInput): string {
+  const counts = new Map<string, number>();
   for (const h of input.hosts) {
-    if (assigned.has(h.host)) continue;
+    if (book.assigned.get(h.host) === rec && h.hasEvidence) {
+      const g = distroGroup(h.host);
+      counts.set(g, (counts.get(g) ?? 0) + 1);
+    }
+  }
+  let best: string | null = null;
+  for (const [g, n] of counts) if (best === null || n > (counts.get(best) ?? 0)) best = g;
+  return best ?? labelGroup(rec, input.build);
+}
+
+/** 4. The rest: current batch, then distro group, then predicted batches. */
+function assignTheRest(
+  book: BatchBook,
+  input: BatchInput,
+  openLogRec: Rec | null,
+  groupOf: (rec: Rec) => string,
+): void {
+  const evidenceGroups = new Map(book.recs.map((rec) => [rec, groupOf(rec)]));
+  for (const h of input.hosts) {
+    if (book.assigned.has(h.host)) continue;
     if (openLogRec !== null && input.currentBatchHosts.includes(h.host)) {
-      assigned.set(h.host, openLogRec);
+      book.assigned.set(h.host, openLogRec);
       continue;
     }
     const group = distroGroup(h.host);
-    const sameGroup = recs.filter((r) => !r.predicted && evidenceGroups.get(r) === group);
+    const sameGroup = book.recs.filter((r) => !r.predicted && evidenceGroups.get(r) === group);
     const target =
       sameGroup.find((r) => !isFinished(r)) ??
       sameGroup[sameGroup.length - 1] ??
-      byId.get(group) ??
-      create(group, null, null, true);
+      book.byId.get(group) ??
+      book.create(group, null, null, true);
     if (!evidenceGroups.has(target)) evidenceGroups.set(target, group);
-    assigned.set(h.host, target);
+    book.assigned.set(h.host, target);
   }
+}
 
-  // 5. Entries, in run order.
+/** 5. Entries, in run order: log batches, then finalized ones, then predicted ones. */
+function batchEntries(
+  book: BatchBook,
+  input: BatchInput,
+  groupOf: (rec: Rec) => string,
+): BatchReconstruction {
   const ordered = [
-    ...recs.filter((r) => r.logPos !== null).sort((a, b) => (a.logPos as number) - (b.logPos as number)),
-    ...recs
+    ...book.recs.filter((r) => r.logPos !== null).sort((a, b) => (a.logPos as number) - (b.logPos as number)),
+    ...book.recs
       .filter((r) => r.logPos === null && !r.predicted)
       .sort(
         (a, b) =>
           (a.finalizationAt ?? Number.POSITIVE_INFINITY) - (b.finalizationAt ?? Number.POSITIVE_INFINITY) ||
           compareText(a.id, b.id),
       ),
-    ...recs.filter((r) => r.predicted),
+    ...book.recs.filter((r) => r.predicted),
   ];
   const hostBatch = new Map<string, string>();
   const batches = ordered.map((rec): BatchEntry => {
-    const hosts = input.hosts.filter((h) => assigned.get(h.host) === rec);
+    const hosts = input.hosts.filter((h) => book.assigned.get(h.host) === rec);
     for (const h of hosts) hostBatch.set(h.host, rec.id);
-    const group = groupOf(rec);
-    const rawLabel = rec.predicted ? null : (rec.label ?? labelFromId(rec.id, input.build));
-    const starts = hosts.map((h) => h.startedAt).filter((t): t is number => t !== null);
-    const ends = hosts.map((h) => h.finishedAt).filter((t): t is number => t !== null);
-    const finished = isFinished(rec);
-    const finishedAt = rec.finalizationAt ?? (finished && ends.length > 0 ? Math.max(...ends) : null);
-    const state = finished
-      ? "FINISHED"
-      : rec.logPos !== null || hosts.some((h) => h.hasEvidence)
-        ? "RUNNING"
-        : "NOT STARTED";
-    return {
-      id: rec.id,
-      group,
-      ...(rawLabel !== null && rawLabel !== group ? { label: rawLabel } : {}),
-      hosts: hosts.map((h) => h.host),
-      state,
-      ...(starts.length > 0 ? { startedAt: Math.min(...starts) } : {}),
-      ...(finishedAt !== null ? { finishedAt } : {}),
-      ...(rec.runUrl !== null ? { runUrl: rec.runUrl } : {}),
-      failed: hosts.some((h) => h.status === "FAIL"),
-    };
+    return batchEntry(rec, hosts, groupOf(rec), input.build);
   });
   return { batches, hostBatch };
+}
+
+function batchEntry(rec: Rec, hosts: readonly BatchHostInfo[], group: string, build: string): BatchEntry {
+  const rawLabel = rec.predicted ? null : (rec.label ?? labelFromId(rec.id, build));
+  const starts = hosts.map((h) => h.startedAt).filter((t): t is number => t !== null);
+  const ends = hosts.map((h) => h.finishedAt).filter((t): t is number => t !== null);
+  const finished = isFinished(rec);
+  const finishedAt = rec.finalizationAt ?? (finished && ends.length > 0 ? Math.max(...ends) : null);
+  const state = finished
+    ? "FINISHED"
+    : rec.logPos !== null || hosts.some((h) => h.hasEvidence)
+      ? "RUNNING"
+      : "NOT STARTED";
+  return {
+    id: rec.id,
+    group,
+    ...(rawLabel !== null && rawLabel !== group ? { label: rawLabel } : {}),
+    hosts: hosts.map((h) => h.host),
+    state,
+    ...(starts.length > 0 ? { startedAt: Math.min(...starts) } : {}),
+    ...(finishedAt !== null ? { finishedAt } : {}),
+    ...(rec.runUrl !== null ? { runUrl: rec.runUrl } : {}),
+    failed: hosts.some((h) => h.status === "FAIL"),
+  };
 }
 
 // --- internal helpers ---
@@ -252,8 +289,4 @@ function labelFromId(id: string, build: string): string {
 
 function labelGroup(rec: Rec, build: string): string {
   return (rec.label ?? labelFromId(rec.id, build)).toLowerCase();
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

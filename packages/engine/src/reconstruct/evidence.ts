@@ -1,7 +1,7 @@
 /**
  * Per-host evidence for reconstruction (R11, R17, R27, R33, W7): the run window, the order of
  * same-host results, same-attempt merging of JUnit and reporter JSON, and failure descriptions.
- * Internal to the engine (re-exported selectively by `reconstruct.ts`). Pure.
+ * Internal to the engine (re-exported selectively by `reconstruct/index.ts`). Pure.
  */
 import {
   type BookkeepingObservation,
@@ -12,7 +12,7 @@ import {
   type TestcaseResult,
   type TestFailure,
 } from "@atvm-watch/artifacts";
-import type { FailureDescription } from "./domain.ts";
+import type { FailureDescription, ReportedStep } from "../domain.ts";
 
 /**
  * Two results of one host whose run timestamps are at most this far apart (ms) describe the same
@@ -28,9 +28,14 @@ export const FAILURE_MESSAGE_MAX_CHARS = 300;
 export type Verdict = "pass" | "fail" | "partial" | "empty";
 
 /**
- * The verdict of a parsed result (W7): `fail` when any test (or hook) failed; `empty` for a suite
- * with no tests; `partial` when nothing was executed (all pending) or an unfinished artifact still
- * has pending tests; `pass` only with ≥1 executed passing test and no failure.
+ * The verdict of a parsed result (W7): `fail` when any test (or hook) failed, or when an artifact
+ * that lists testcases declares more tests than it accounts for (a {@link declaredShortfall}: a
+ * JUnit `tests=` above its testcases from a producer other than mocha-junit-reporter, whose
+ * omitted pending tests the parser already counts as skipped; the missing ones may be failures);
+ * `empty` for a suite with no tests; `partial` when nothing was executed (all pending) or an
+ * unfinished artifact still has pending tests; `pass` only with ≥1 executed passing test and no
+ * failure. Runner-log `(Results)` counts come without testcases, so the shortfall rule does not
+ * apply to them.
  */
 export function verdictOf(
   counts: TestCounts,
@@ -38,11 +43,22 @@ export function verdictOf(
   finishedAt: EpochMs | null,
 ): Verdict {
   if (counts.failed > 0 || testcases.some((tc) => tc.state === "failed")) return "fail";
+  if (testcases.length > 0 && declaredShortfall(counts) > 0) return "fail";
   if (counts.total === 0 && testcases.length === 0) return "empty";
   const passed = Math.max(counts.passed, testcases.filter((tc) => tc.state === "passed").length);
   if (passed === 0) return "partial";
   if (finishedAt === null && counts.skipped > 0) return "partial";
   return "pass";
+}
+
+/**
+ * Declared tests a result does not account for: `total − passed − failed − skipped`, at least 0.
+ * Non-zero when a JUnit testsuite's `tests=` exceeds its testcases and the parser did not count
+ * the difference as skipped (it does so only for mocha-junit-reporter output, whose pending
+ * tests are omitted on purpose).
+ */
+export function declaredShortfall(counts: TestCounts): number {
+  return Math.max(0, counts.total - counts.passed - counts.failed - counts.skipped);
 }
 
 /**
@@ -153,7 +169,7 @@ export function attemptFailure(attempt: Attempt): FailureDescription | null {
       break;
     }
   }
-  if (chosen === null) return null;
+  if (chosen === null) return shortfallFailure(attempt);
   const { step, title } = stepAndTitle(chosen.tc);
   // The richer message among the attempt's results for the same failing test (JUnit wins ties).
   let message = "";
@@ -174,6 +190,39 @@ export function attemptFailure(attempt: Attempt): FailureDescription | null {
   }
   const cls = failure === undefined ? undefined : failureClass(failure, message);
   return { step, title, message, source, ...(cls === undefined ? {} : { class: cls }) };
+}
+
+/**
+ * The failure of an attempt whose only failure is a declared shortfall (W7): no failing testcase,
+ * but the artifact declares tests it does not hold. `null` when no result of the attempt has one.
+ */
+function shortfallFailure(attempt: Attempt): FailureDescription | null {
+  for (const obs of attempt.results) {
+    const missing = obs.testcases.length > 0 ? declaredShortfall(obs.counts) : 0;
+    if (missing === 0) continue;
+    return {
+      step: null,
+      title: "declared tests missing",
+      message: `${obs.file} declares ${obs.counts.total} tests but accounts for ${obs.counts.total - missing}; the ${missing} missing may have failed`,
+      source: sourceKind(obs),
+    };
+  }
+  return null;
+}
+
+/**
+ * The last step an unfinished attempt reported (its last passed or failed test, hooks naming the
+ * test they ran for), or `null` when it reported none.
+ */
+export function lastReportedStep(attempt: Attempt): ReportedStep | null {
+  for (const obs of attempt.results) {
+    if (obs.unfinished !== true) continue;
+    const last = obs.testcases.findLast((tc) => tc.state === "passed" || tc.state === "failed");
+    if (last === undefined) continue;
+    const { step, title } = stepAndTitle(last);
+    return { step, title, state: last.state as ReportedStep["state"] };
+  }
+  return null;
 }
 
 /** The step and title of a failing testcase; a hook failure names the step of the test it ran for (R17). */
@@ -222,7 +271,10 @@ function sourceRank(obs: HostResultObservation): number {
 
 function toAttempt(group: readonly HostResultObservation[]): Attempt {
   const results = [...group].sort((a, b) => sourceRank(a) - sourceRank(b) || compareRecency(a, b));
-  const verdicts = results.map((r) => verdictOf(r.counts, r.testcases, r.finishedAt));
+  // An unfinished event log (json-stream without `end`) is never final, whatever it holds so far (W7).
+  const verdicts = results.map((r) =>
+    r.unfinished === true ? "partial" : verdictOf(r.counts, r.testcases, r.finishedAt),
+  );
   const verdict: Verdict = verdicts.includes("fail")
     ? "fail"
     : verdicts.includes("pass")

@@ -2,9 +2,9 @@
  * COVERAGE and commands of a run (R35, R36): which `cmc-templates.py` and `run-sorry-cypress.py`
  * invocations started it, and a concise echo of their inputs. Internal; pure.
  */
-import type { InvocationObservation } from "@atvm-watch/artifacts";
-import type { Coverage } from "./domain.ts";
-import { selectorFromInvocation } from "./scope.ts";
+import type { InvocationObservation, RunnerLogObservation } from "@atvm-watch/artifacts";
+import type { Coverage } from "../domain.ts";
+import { selectorFromInvocation } from "../scope.ts";
 
 /** The invocations of one run, when found in shell history. */
 export interface RunInvocations {
@@ -44,6 +44,35 @@ export function findRunInvocations(
             inv.order < runner.order,
         ));
   return { template, runner };
+}
+
+/** The run's commands, whether it is categorized, and its COVERAGE. */
+export interface RunCommands {
+  readonly invocations: RunInvocations;
+  readonly categorized: boolean;
+  readonly coverage: Coverage;
+}
+
+/**
+ * The run's invocations (see {@link findRunInvocations}) and COVERAGE (R35, R36). The run is
+ * categorized when the caller says so, the runner invocation has `--categorize`, or the log has
+ * batch lines.
+ */
+export function runCommandsOf(
+  invocations: readonly InvocationObservation[],
+  log: readonly RunnerLogObservation[],
+  options: { readonly build: string; readonly categorized?: boolean; readonly configFamily?: string },
+): RunCommands {
+  const found = findRunInvocations(invocations, options.build);
+  const categorized =
+    options.categorized === true ||
+    optionOf(found.runner, "categorize") !== undefined ||
+    log.some((o) => o.kind === "batch-started");
+  const coverage = coverageOf(found, {
+    categorized,
+    ...(options.configFamily === undefined ? {} : { configFamily: options.configFamily }),
+  });
+  return { invocations: found, categorized, coverage };
 }
 
 /** An option of an invocation, by name without dashes (`config_file`); keys with `--` are read too. */
