@@ -241,8 +241,8 @@ function fromMovedOn(ctx: HostContext): HostEval | null {
       hasEvidence: true,
       failure: failure ?? {
         step: null,
-        title: "Renderer process crashed",
-        message: `Runner log shows a renderer crash on ${host}`,
+        title: facts.crashWhat.get(host)?.title ?? "Renderer process crashed",
+        message: `Runner log shows ${facts.crashWhat.get(host)?.what ?? "a renderer crash"} on ${host}`,
         class: "crash",
         source: "runner-log",
       },
