@@ -35,6 +35,7 @@ export {
   type RunnerLogPatterns,
   runnerLogPatternProblem,
 } from "./runner-log/patterns.ts";
+export { MAX_PREFIX_TOKENS, prefixProblem as runnerLogPrefixProblem } from "./runner-log/prefix.ts";
 export {
   initialRunnerLogState,
   RUNNER_LOG_HEAD_BYTES,

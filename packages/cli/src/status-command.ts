@@ -149,7 +149,7 @@ export async function prepareRun(
     collector: {
       ...(config.knownHosts !== undefined ? { knownHosts: config.knownHosts } : {}),
       ...(home !== undefined ? { homeDir: home } : {}),
-      parsers: createCollectParsers(config.logPatterns),
+      parsers: createCollectParsers(config.logPatterns, config.logPrefixes),
       decode: (bytes) => new TextDecoder().decode(bytes),
     },
     ...(blacklist !== undefined ? { blacklist } : {}),
