@@ -14,6 +14,7 @@ import {
   layoutOf,
   loadConfig,
 } from "@atvm-watch/config";
+import { decodeArtifactText } from "@atvm-watch/artifacts";
 import { AtvmError, createCollectParsers, createRunObserver, type RunObserver } from "@atvm-watch/engine";
 import { assertZone, renderMarkdown, renderText, toStatusJson } from "@atvm-watch/status";
 import { DEFAULT_CATALOG, detectIncidents, digestRun, toCtrf } from "@atvm-watch/triage";
@@ -150,7 +151,7 @@ export async function prepareRun(
       ...(config.knownHosts !== undefined ? { knownHosts: config.knownHosts } : {}),
       ...(home !== undefined ? { homeDir: home } : {}),
       parsers: createCollectParsers(config.logPatterns, config.logPrefixes),
-      decode: (bytes) => new TextDecoder().decode(bytes),
+      decode: decodeArtifactText,
     },
     ...(blacklist !== undefined ? { blacklist } : {}),
     ...(options.build !== undefined ? { build: options.build } : {}),

@@ -26,7 +26,7 @@ import {
   readWhole,
   SETTLING_KINDS,
 } from "./collect-read.ts";
-import { decodeUtf8 } from "./collect-utf8.ts";
+import { decodeArtifactText } from "@atvm-watch/artifacts";
 
 export { globToRegExp, hasWildcard, staticPrefix } from "./collect-glob.ts";
 export {
@@ -99,7 +99,7 @@ export interface CollectorOptions {
   readonly homeDir?: string;
   /** Parsers; default {@link defaultCollectParsers} (the `@atvm-watch/artifacts` parsers). */
   readonly parsers?: CollectParsers;
-  /** Bytes → text; default a pure UTF-8 decoder. Apps may pass a native `TextDecoder`. */
+  /** Bytes → text; default `decodeArtifactText` (UTF-8, or windows-1252 when an XML declaration says ISO-8859-1/latin1). */
   readonly decode?: (bytes: Uint8Array) => string;
   /** Whole-file artifacts larger than this are not read (a `too-large` issue). Default 64 MiB. */
   readonly maxFileBytes?: number;
@@ -188,7 +188,7 @@ export function createCollector(
   options: CollectorOptions = {},
 ): Collector {
   const parsers = options.parsers ?? defaultCollectParsers;
-  const decode = options.decode ?? decodeUtf8;
+  const decode = options.decode ?? decodeArtifactText;
 
   const cache: Caches = { files: new Map(), logs: new Map() };
   const settings = {
