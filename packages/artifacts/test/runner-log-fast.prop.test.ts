@@ -20,7 +20,11 @@ function both(bytes: Uint8Array, cut?: number) {
       fastPath,
     });
     const b = parseRunnerLogChunk(bytes.subarray(cut), meta, a.state, undefined, { fastPath });
-    return { observations: [...a.observations, ...b.observations], issues: [...a.issues, ...b.issues], state: b.state };
+    return {
+      observations: [...a.observations, ...b.observations],
+      issues: [...a.issues, ...b.issues],
+      state: b.state,
+    };
   };
   return { fast: run(true), slow: run(false) };
 }
@@ -76,7 +80,12 @@ describe("fast path = full parser", () => {
   test.prop(
     [
       fc.array(
-        fc.tuple(fc.constantFrom(...LINES), fc.constantFrom(...DECOR), fc.constantFrom(...DECOR), fc.boolean()),
+        fc.tuple(
+          fc.constantFrom(...LINES),
+          fc.constantFrom(...DECOR),
+          fc.constantFrom(...DECOR),
+          fc.boolean(),
+        ),
         { maxLength: 60 },
       ),
       fc.nat(),

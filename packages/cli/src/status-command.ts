@@ -5,6 +5,7 @@
  * Exit 0 whenever a status was produced, whatever the run state.
  */
 import { basename, dirname, resolve } from "node:path";
+import { decodeArtifactText } from "@atvm-watch/artifacts";
 import {
   type AtvmConfig,
   blacklistOf,
@@ -14,7 +15,6 @@ import {
   layoutOf,
   loadConfig,
 } from "@atvm-watch/config";
-import { decodeArtifactText } from "@atvm-watch/artifacts";
 import { AtvmError, createCollectParsers, createRunObserver, type RunObserver } from "@atvm-watch/engine";
 import { assertZone, renderMarkdown, renderText, toStatusJson } from "@atvm-watch/status";
 import { DEFAULT_CATALOG, detectIncidents, digestRun, toCtrf } from "@atvm-watch/triage";

@@ -45,7 +45,10 @@ export interface CollectParsers {
  * The artifacts parsers as `CollectParsers`, with `patterns` (config `logPatterns`) and `prefixes`
  * (config `logPrefixes`) for the runner log when given.
  */
-export function createCollectParsers(patterns?: RunnerLogPatterns, prefixes?: readonly string[]): CollectParsers {
+export function createCollectParsers(
+  patterns?: RunnerLogPatterns,
+  prefixes?: readonly string[],
+): CollectParsers {
   return {
     junit: (text, meta) => parseJunitXml(text, meta),
     reporterJson: (text, meta) => parseReporterJson(text, meta),
@@ -53,16 +56,10 @@ export function createCollectParsers(patterns?: RunnerLogPatterns, prefixes?: re
     inventory: (text, meta) => parseVmInventory(text, meta),
     shellHistory: (text, meta) => parseShellHistory(text, meta),
     runnerLogChunk: (chunk, meta, previous, head) =>
-      parseRunnerLogChunk(
-        chunk,
-        meta,
-        previous as RunnerLogState | null,
-        patterns,
-        {
-          ...(head === undefined ? {} : { head }),
-          ...(prefixes === undefined || prefixes.length === 0 ? {} : { prefixes }),
-        },
-      ),
+      parseRunnerLogChunk(chunk, meta, previous as RunnerLogState | null, patterns, {
+        ...(head === undefined ? {} : { head }),
+        ...(prefixes === undefined || prefixes.length === 0 ? {} : { prefixes }),
+      }),
   };
 }
 

@@ -8,6 +8,7 @@
  */
 import {
   type ArtifactMeta,
+  decodeArtifactText,
   type EpochMs,
   HOST_NAME_PATTERN,
   type Observation,
@@ -26,7 +27,6 @@ import {
   readWhole,
   SETTLING_KINDS,
 } from "./collect-read.ts";
-import { decodeArtifactText } from "@atvm-watch/artifacts";
 
 export { globToRegExp, hasWildcard, staticPrefix } from "./collect-glob.ts";
 export {
