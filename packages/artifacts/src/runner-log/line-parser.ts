@@ -7,6 +7,7 @@ import { findHost, HOST_NAME_PATTERN, hostFromSpec } from "../hosts.ts";
 import { stripAnsi } from "../text.ts";
 import type { ArtifactMeta, RunnerLogObservation, TestCounts } from "../types.ts";
 import { failureText, feedFailure } from "./failure-list.ts";
+import { processCrash, trimEllipsis } from "./line-shapes.ts";
 import { bareLine, cancelReason, cleanUrl, toCount } from "./line-text.ts";
 import type { Compiled } from "./patterns.ts";
 import { type PrefixMatcher, stripPrefix } from "./prefix.ts";
@@ -257,28 +258,9 @@ export class LineParser {
       this.out.push({ ...this.ref(), kind: "renderer-crash", host, process: "renderer", signal: null });
       return true;
     }
-    const browser = this.re.browserCrash.exec(bare);
-    if (browser !== null) {
-      const signal = browser.groups?.signal;
-      this.out.push({
-        ...this.ref(),
-        kind: "renderer-crash",
-        host,
-        process: "browser",
-        signal: signal === undefined || signal === "" ? null : signal,
-      });
-      return true;
-    }
-    const runner = this.re.runnerCrash.exec(bare);
-    if (runner !== null) {
-      const signal = runner.groups?.signal;
-      this.out.push({
-        ...this.ref(),
-        kind: "renderer-crash",
-        host,
-        process: "test-runner",
-        signal: signal === undefined || signal === "" ? null : signal,
-      });
+    const crash = processCrash(this.re, bare);
+    if (crash !== null) {
+      this.out.push({ ...this.ref(), kind: "renderer-crash", host, ...crash });
       return true;
     }
     if (this.re.cloudApiError.test(bare)) {
@@ -411,12 +393,4 @@ export class LineParser {
     }
     return fallback ?? this.ctx.host;
   }
-}
-
-/** `name` without a trailing `...` or `…` (Cypress 3's `Running: spec.js...`), trimmed. */
-function trimEllipsis(name: string): string {
-  let end = name.length;
-  if (name.endsWith("...")) end -= 3;
-  else if (name.endsWith("\u2026")) end -= 1;
-  return end === name.length ? name : name.slice(0, end).trimEnd();
 }
