@@ -16,6 +16,7 @@ export * from "./runner-log.ts";
 export { decodeUtf8 } from "./runner-log-bytes.ts";
 export * from "./shell-history.ts";
 export { parseStepTitle, parseUtcTimestamp, type StepTitle, secondsToMs, stripAnsi } from "./text.ts";
+export { declaredXmlEncoding, decodeArtifactText, decodeWindows1252 } from "./text-decode.ts";
 export type {
   ArtifactMeta,
   BookkeepingObservation,

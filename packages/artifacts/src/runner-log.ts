@@ -14,7 +14,9 @@
  */
 
 import { LineParser } from "./runner-log/line-parser.ts";
+import { parseCompleteLines } from "./runner-log/lines.ts";
 import { compilePatterns, DEFAULT_COMPILED, type RunnerLogPatterns } from "./runner-log/patterns.ts";
+import { compilePrefixes } from "./runner-log/prefix.ts";
 import {
   headChanged,
   initialRunnerLogState,
@@ -33,6 +35,7 @@ export {
   type RunnerLogPatterns,
   runnerLogPatternProblem,
 } from "./runner-log/patterns.ts";
+export { MAX_PREFIX_TOKENS, prefixProblem as runnerLogPrefixProblem } from "./runner-log/prefix.ts";
 export {
   initialRunnerLogState,
   RUNNER_LOG_HEAD_BYTES,
@@ -50,6 +53,18 @@ export interface RunnerLogReadOptions {
    * from the state's `head`, the log was replaced (rotated) and parsing restarts from byte 0.
    */
   readonly head?: Uint8Array;
+  /**
+   * Wrapper prefixes to remove from the start of each line before the patterns run (config
+   * `logPrefixes`): regular-expression sources compiled with RE2, anchored at the start of the
+   * line. The common ones (timestamps, `[host]`, logging levels) are removed without configuration
+   * (`runner-log/prefix.ts`). A source RE2 refuses is an `invalid` issue and is skipped.
+   */
+  readonly prefixes?: readonly string[];
+  /**
+   * Internal, for differential tests and benchmarks: `false` turns off the byte-level fast path
+   * (`runner-log/lines.ts`). Observations and state are the same either way.
+   */
+  readonly fastPath?: boolean;
 }
 
 /** `parseRunnerLogChunk`'s answer: observations and issues, the state to persist, and whether to re-read from byte 0. */
@@ -95,7 +110,16 @@ export function parseRunnerLogChunk(
   const prev = previous === null ? initialRunnerLogState() : usablePrevious(previous, meta, options, issues);
   if (prev === null) return restart(issues);
 
-  const parser = new LineParser(meta, compiled, prev);
+  const prefixSources = options?.prefixes ?? [];
+  const prefixes = compilePrefixes(prefixSources);
+  for (const problem of prefixes.problems) {
+    issues.push({ file: meta.path, kind: "invalid", problem: `${problem}; this prefix is not removed` });
+  }
+  const fast =
+    options?.fastPath !== false &&
+    prefixSources.length === 0 &&
+    (patterns === undefined || Object.values(patterns).every((v) => v === undefined));
+  const parser = new LineParser(meta, compiled, prev, prefixes.matchers);
   let head = prev.head;
   const headBytes = head.length / 2;
   if (headBytes < RUNNER_LOG_HEAD_BYTES && chunk.length > 0) {
@@ -104,7 +128,7 @@ export function parseRunnerLogChunk(
 
   let tail: { carry: Uint8Array; dropped: number };
   try {
-    tail = consumeBytes(chunk, prev, parser);
+    tail = consumeBytes(chunk, prev, parser, fast);
   } catch (cause) {
     // Defence in depth: no input is known to get here (property tests assert it never does).
     // The chunk is skipped with a fresh context rather than crashing the watcher.
@@ -189,6 +213,7 @@ function consumeBytes(
   chunk: Uint8Array,
   prev: RunnerLogState,
   parser: LineParser,
+  fast: boolean,
 ): { carry: Uint8Array; dropped: number } {
   let carry = decodeBase64(prev.carry) ?? new Uint8Array(0);
   let dropped = prev.carryDropped;
@@ -209,7 +234,7 @@ function consumeBytes(
   if (rest.length > 0) {
     const data = concatBytes(carry, rest);
     const lastNl = data.lastIndexOf(NEWLINE);
-    if (lastNl >= 0) parseCompleteLines(data, lastNl, parser);
+    if (lastNl >= 0) parseCompleteLines(data, lastNl, parser, fast);
     const tail = data.subarray(lastNl + 1);
     if (tail.length > RUNNER_LOG_MAX_LINE_BYTES) {
       carry = tail.slice(0, RUNNER_LOG_MAX_LINE_BYTES);
@@ -223,27 +248,4 @@ function consumeBytes(
 
 function restart(issues: ParseIssue[]): RunnerLogChunkResult {
   return { observations: [], issues, state: initialRunnerLogState(), restartFromZero: true };
-}
-
-/** Parses every complete line of `data[0, lastNl]` (`data[lastNl]` is a newline). */
-function parseCompleteLines(data: Uint8Array, lastNl: number, parser: LineParser): void {
-  let longLine = false;
-  for (let from = 0; from <= lastNl; ) {
-    const nl = data.indexOf(NEWLINE, from);
-    if (nl - from > RUNNER_LOG_MAX_LINE_BYTES) {
-      longLine = true;
-      break;
-    }
-    from = nl + 1;
-  }
-  if (!longLine) {
-    const lines = decodeUtf8KeepBom(data, 0, lastNl).split("\n");
-    for (const text of lines) parser.line(text);
-    return;
-  }
-  for (let from = 0; from <= lastNl; ) {
-    const nl = data.indexOf(NEWLINE, from);
-    parser.line(decodeUtf8KeepBom(data, from, Math.min(nl, from + RUNNER_LOG_MAX_LINE_BYTES)));
-    from = nl + 1;
-  }
 }

@@ -232,6 +232,13 @@ export type RunnerLogObservation = LogLineRef &
         readonly allPassed: boolean | null;
         readonly failedSpecs: number | null;
         readonly totalSpecs: number | null;
+        /**
+         * `true` on the observation made at the `(Run Finished)` / `Cloud Run Finished` title itself,
+         * before its footer is read (a log that ends there, e.g. while the runner uploads, still
+         * says the run finished); the footer, when it follows, gives a second observation with the
+         * counts and no `partial`.
+         */
+        readonly partial?: true;
       }
     | {
         readonly kind: "attempt";
@@ -248,7 +255,32 @@ export type RunnerLogObservation = LogLineRef &
         /** The error line(s) that follow the failing title (R17 evidence). */
         readonly message: string;
       }
-    | { readonly kind: "renderer-crash"; readonly host: string | null }
+    | {
+        /**
+         * A crash of the browser or of Cypress itself, on the running spec's host (R17, T1 class
+         * `crash`). The kind keeps its first name; `process` says what died.
+         */
+        readonly kind: "renderer-crash";
+        readonly host: string | null;
+        /**
+         * `renderer`: `We detected that the Chrome Renderer process just crashed`; `browser`: the
+         * browser process crashed or exited unexpectedly; `test-runner`: `The Test Runner
+         * unexpectedly exited via a exit event with signal SIGILL`. Absent means `renderer`.
+         */
+        readonly process?: "renderer" | "browser" | "test-runner";
+        /** The signal named by the crash line (`SIGILL`, `SIGTRAP`), when it names one. */
+        readonly signal?: string | null;
+      }
+    | {
+        /**
+         * Something the operator should know that is not a test result (R31 NOTES): `cloud-api-error`
+         * is Cypress' `We encountered an unexpected error communicating with our servers` (the run goes
+         * on, retrying or unrecorded). `message` is the line as printed (at most 300 characters).
+         */
+        readonly kind: "anomaly";
+        readonly anomaly: "cloud-api-error";
+        readonly message: string;
+      }
     | { readonly kind: "run-cancelled"; readonly reason: string }
     | {
         readonly kind: "batch-started";

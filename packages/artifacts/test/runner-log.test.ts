@@ -87,6 +87,7 @@ describe("runner log: Cypress 12 native console", () => {
         host: "atvm7-ubuntu24.04",
         counts: { total: 22, passed: 22, failed: 0, skipped: 0 },
       },
+      { kind: "run-finished", allPassed: null, failedSpecs: null, totalSpecs: null, partial: true },
       { kind: "run-finished", allPassed: false, failedSpecs: 1, totalSpecs: 2 },
     ]);
   });
@@ -142,6 +143,7 @@ describe("runner log: cypress-cloud / Currents console, categorized batches", ()
         host: "atvm44-redhat9.7",
         counts: { total: 22, passed: 0, failed: 1, skipped: 21 },
       },
+      { kind: "run-finished", allPassed: null, failedSpecs: null, totalSpecs: null, partial: true },
       { kind: "run-finished", allPassed: false, failedSpecs: 1, totalSpecs: 1 },
       { kind: "batch-finished", batchId: "e2e-0327-redhat" },
       { kind: "batch-started", batchId: "e2e-0327-ubuntu", label: "ubuntu" },
@@ -160,7 +162,7 @@ describe("runner log: cypress-cloud / Currents console, categorized batches", ()
         index: 2,
         total: 2,
       },
-      { kind: "renderer-crash", host: "atvm7-ubuntu24.04" },
+      { kind: "renderer-crash", host: "atvm7-ubuntu24.04", process: "renderer", signal: null },
       { kind: "run-cancelled", reason: "Cancelled by user (ci-admin)" },
       { kind: "batch-finished", batchId: "e2e-0327-ubuntu" },
     ]);
@@ -195,6 +197,7 @@ describe("runner log: mojibake boxes and CRLF (Jenkins)", () => {
         host: "atvm144-suse15.0",
         counts: { total: 22, passed: 6, failed: 1, skipped: 15 },
       },
+      { kind: "run-finished", allPassed: null, failedSpecs: null, totalSpecs: null, partial: true },
       { kind: "run-finished", allPassed: false, failedSpecs: 1, totalSpecs: 1 },
     ]);
   });

@@ -5,6 +5,7 @@
  * Exit 0 whenever a status was produced, whatever the run state.
  */
 import { basename, dirname, resolve } from "node:path";
+import { decodeArtifactText } from "@atvm-watch/artifacts";
 import {
   type AtvmConfig,
   blacklistOf,
@@ -154,8 +155,8 @@ export async function prepareRun(
     collector: {
       ...(config.knownHosts !== undefined ? { knownHosts: config.knownHosts } : {}),
       ...(home !== undefined ? { homeDir: home } : {}),
-      parsers: createCollectParsers(config.logPatterns),
-      decode: (bytes) => new TextDecoder().decode(bytes),
+      parsers: createCollectParsers(config.logPatterns, config.logPrefixes),
+      decode: decodeArtifactText,
     },
     ...(blacklist !== undefined ? { blacklist } : {}),
     ...(options.build !== undefined ? { build: options.build } : {}),

@@ -12,6 +12,7 @@ import {
   RUNNER_LOG_PATTERN_NAMES,
   type RunnerLogPatternName,
   runnerLogPatternProblem,
+  runnerLogPrefixProblem,
 } from "@atvm-watch/artifacts";
 import {
   type ArtifactSource,
@@ -150,6 +151,21 @@ export const ConfigSchema: z.ZodType<AtvmConfig> = z
       .describe(
         `Runner-log patterns by name (regular-expression source), overriding the defaults. Names: ${Object.keys(DEFAULT_RUNNER_LOG_PATTERNS).join(", ")}.`,
       ),
+    logPrefixes: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .superRefine((source, ctx) => {
+            const problem = runnerLogPrefixProblem(source);
+            if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+          }),
+      )
+      .max(20)
+      .optional()
+      .describe(
+        "Wrapper prefixes to remove from runner-log lines before the patterns run (regular-expression sources, RE2, matched at the start of the line, removed exactly as matched). Timestamps, [host] tags and logging levels are removed without this.",
+      ),
   })
   .strict();
 
@@ -176,6 +192,7 @@ export interface AtvmConfig {
   readonly controllers?: string[] | undefined;
   readonly hangWindowMs?: number | undefined;
   readonly logPatterns?: Partial<Record<RunnerLogPatternName, string>> | undefined;
+  readonly logPrefixes?: string[] | undefined;
 }
 
 /** The JSON Schema (draft 2020-12) of the config file, from {@link ConfigSchema}. */

@@ -26,6 +26,12 @@ describe("config", () => {
     expect((await errorOf(load('{ "logPatterns": { "runurl": "x" } }'))).message).toMatch(/logPatterns/);
   });
 
+  it("§4 §5 logPrefixes compile with RE2; a refused or empty-matching prefix is a config error naming its index", async () => {
+    await expect(load('{ "logPrefixes": ["\\\\S+ \\\\| pid=\\\\d+ \\\\| "] }')).resolves.not.toBeNull();
+    expect((await errorOf(load('{ "logPrefixes": ["(a)\\\\1"] }'))).message).toMatch(/logPrefixes\[0\].*RE2/);
+    expect((await errorOf(load('{ "logPrefixes": ["x*"] }'))).message).toMatch(/empty prefix/);
+  });
+
   it("accepts (x+x+)+y (run on the linear RE2 engine) and refuses a lookahead, naming the pattern", async () => {
     await expect(load('{ "logPatterns": { "rendererCrash": "(x+x+)+y" } }')).resolves.not.toBeNull();
     expect((await errorOf(load('{ "logPatterns": { "runUrl": "(?=a)(?<url>a)" } }'))).message).toMatch(

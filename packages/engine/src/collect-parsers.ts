@@ -41,8 +41,14 @@ export interface CollectParsers {
   ): ParseResult<Observation> & { readonly state: RunnerLogStateLike; readonly restartFromZero: boolean };
 }
 
-/** The artifacts parsers as `CollectParsers`, with `patterns` for the runner log when given. */
-export function createCollectParsers(patterns?: RunnerLogPatterns): CollectParsers {
+/**
+ * The artifacts parsers as `CollectParsers`, with `patterns` (config `logPatterns`) and `prefixes`
+ * (config `logPrefixes`) for the runner log when given.
+ */
+export function createCollectParsers(
+  patterns?: RunnerLogPatterns,
+  prefixes?: readonly string[],
+): CollectParsers {
   return {
     junit: (text, meta) => parseJunitXml(text, meta),
     reporterJson: (text, meta) => parseReporterJson(text, meta),
@@ -50,13 +56,10 @@ export function createCollectParsers(patterns?: RunnerLogPatterns): CollectParse
     inventory: (text, meta) => parseVmInventory(text, meta),
     shellHistory: (text, meta) => parseShellHistory(text, meta),
     runnerLogChunk: (chunk, meta, previous, head) =>
-      parseRunnerLogChunk(
-        chunk,
-        meta,
-        previous as RunnerLogState | null,
-        patterns,
-        head === undefined ? {} : { head },
-      ),
+      parseRunnerLogChunk(chunk, meta, previous as RunnerLogState | null, patterns, {
+        ...(head === undefined ? {} : { head }),
+        ...(prefixes === undefined || prefixes.length === 0 ? {} : { prefixes }),
+      }),
   };
 }
 

@@ -8,6 +8,7 @@
  */
 import {
   type ArtifactMeta,
+  decodeArtifactText,
   type EpochMs,
   HOST_NAME_PATTERN,
   type Observation,
@@ -35,7 +36,6 @@ import {
   readWhole,
   SETTLING_KINDS,
 } from "./collect-read.ts";
-import { decodeUtf8 } from "./collect-utf8.ts";
 
 export { globToRegExp, hasWildcard, staticPrefix } from "./collect-glob.ts";
 export {
@@ -108,7 +108,7 @@ export interface CollectorOptions {
   readonly homeDir?: string;
   /** Parsers; default {@link defaultCollectParsers} (the `@atvm-watch/artifacts` parsers). */
   readonly parsers?: CollectParsers;
-  /** Bytes → text; default a pure UTF-8 decoder. Apps may pass a native `TextDecoder`. */
+  /** Bytes → text; default `decodeArtifactText` (UTF-8, or windows-1252 when an XML declaration says ISO-8859-1/latin1). */
   readonly decode?: (bytes: Uint8Array) => string;
   /** Whole-file artifacts larger than this are not read (a `too-large` issue). Default 64 MiB. */
   readonly maxFileBytes?: number;
@@ -203,7 +203,7 @@ export function createCollector(
   options: CollectorOptions = {},
 ): Collector {
   const parsers = options.parsers ?? defaultCollectParsers;
-  const decode = options.decode ?? decodeUtf8;
+  const decode = options.decode ?? decodeArtifactText;
 
   const cache: Caches = { files: new Map(), logs: new Map() };
   const memos = new Map<string, PlanMemo>();

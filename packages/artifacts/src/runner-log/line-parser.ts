@@ -7,8 +7,10 @@ import { findHost, HOST_NAME_PATTERN, hostFromSpec } from "../hosts.ts";
 import { stripAnsi } from "../text.ts";
 import type { ArtifactMeta, RunnerLogObservation, TestCounts } from "../types.ts";
 import { failureText, feedFailure } from "./failure-list.ts";
+import { processCrash, trimEllipsis } from "./line-shapes.ts";
 import { bareLine, cancelReason, cleanUrl, toCount } from "./line-text.ts";
 import type { Compiled } from "./patterns.ts";
+import { type PrefixMatcher, stripPrefix } from "./prefix.ts";
 import {
   initialRunnerLogState,
   type RunnerLogContext,
@@ -16,6 +18,15 @@ import {
   type RunnerLogPendingResults,
   type RunnerLogState,
 } from "./state.ts";
+
+/** {@link LineParser.fastMode}: nothing open. */
+export const FAST_IDLE = 0;
+/** {@link LineParser.fastMode}: a `(Results)` box is open. */
+export const FAST_RESULTS = 1;
+/** {@link LineParser.fastMode}: a run-finished title waits for its footer. */
+export const FAST_FOOTER = 2;
+/** {@link LineParser.fastMode}: every line needs the full parser. */
+export const FAST_NONE = 3;
 
 interface MutableContext {
   batchId: string | null;
@@ -36,13 +47,20 @@ export class LineParser {
   private readonly at: number | null;
   private readonly known: readonly string[] | undefined;
   private readonly re: Compiled;
+  private readonly prefixes: readonly PrefixMatcher[];
   private lineNo = 0;
 
-  constructor(meta: ArtifactMeta, re: Compiled, prev: RunnerLogState) {
+  constructor(
+    meta: ArtifactMeta,
+    re: Compiled,
+    prev: RunnerLogState,
+    prefixes: readonly PrefixMatcher[] = [],
+  ) {
     this.file = meta.path;
     this.at = meta.readAtMs ?? null;
     this.known = meta.knownHosts;
     this.re = re;
+    this.prefixes = prefixes;
     this.lines = prev.lines;
     this.ctx = { ...prev.context };
   }
@@ -54,6 +72,32 @@ export class LineParser {
   /** Forgets every open construct (after an internal error); the line count is kept. */
   reset(): void {
     Object.assign(this.ctx, initialRunnerLogState().context);
+  }
+
+  /**
+   * `true` when no multi-line construct is open (failure entry, results box, run-finished footer):
+   * a line that matches no pattern then changes nothing but the line count (the fast path's premise).
+   */
+  idle(): boolean {
+    return this.fastMode() === FAST_IDLE;
+  }
+
+  /**
+   * What the fast path may assume about the next line: {@link FAST_IDLE} (nothing open),
+   * {@link FAST_RESULTS} (a `(Results)` box is open: its rows also matter), {@link FAST_FOOTER}
+   * (a `(Run Finished)` title waits for its footer), or {@link FAST_NONE} (a failure entry is
+   * open: every line goes to the full parser).
+   */
+  fastMode(): number {
+    const c = this.ctx;
+    if (c.failure !== null) return FAST_NONE;
+    if (c.results === null) return c.finishing === null ? FAST_IDLE : FAST_FOOTER;
+    return c.finishing === null ? FAST_RESULTS : FAST_NONE;
+  }
+
+  /** Counts a line the fast path proved matches no pattern (see `fastMode`). */
+  skip(): void {
+    this.lines++;
   }
 
   /** One complete line (without its `\n`). */
@@ -74,10 +118,14 @@ export class LineParser {
     return { file: this.file, line: this.lineNo, at: this.at };
   }
 
-  private segment(raw: string): void {
+  private segment(line: string): void {
+    // A wrapper's timestamp / [host] / level prefix is removed first; the message keeps its indent.
+    const raw = stripPrefix(line, this.prefixes);
     if (this.ctx.failure !== null && this.feedFailure(this.ctx.failure, raw)) return;
     const bare = bareLine(raw);
     if (bare.length === 0) return;
+    // `[run-sorry-cypress]` looks like a `[host]` tag: the batch lines are also tried unstripped.
+    if (raw !== line && this.onBatch(bareLine(line))) return;
     if (
       this.onBatch(bare) ||
       this.onRunUrl(bare) ||
@@ -162,6 +210,15 @@ export class LineParser {
     if (this.re.runFinished.test(bare)) {
       this.flushPending();
       this.ctx.finishing = this.lineNo;
+      // Said at once: a log that ends at the title (no footer yet) still says the run finished.
+      this.out.push({
+        ...this.ref(),
+        kind: "run-finished",
+        allPassed: null,
+        failedSpecs: null,
+        totalSpecs: null,
+        partial: true,
+      });
       return true;
     }
     if (this.ctx.finishing === null) return false;
@@ -196,8 +253,23 @@ export class LineParser {
   }
 
   private onCrashOrCancel(bare: string): boolean {
+    const host = this.ctx.host;
     if (this.re.rendererCrash.test(bare)) {
-      this.out.push({ ...this.ref(), kind: "renderer-crash", host: this.ctx.host });
+      this.out.push({ ...this.ref(), kind: "renderer-crash", host, process: "renderer", signal: null });
+      return true;
+    }
+    const crash = processCrash(this.re, bare);
+    if (crash !== null) {
+      this.out.push({ ...this.ref(), kind: "renderer-crash", host, ...crash });
+      return true;
+    }
+    if (this.re.cloudApiError.test(bare)) {
+      this.out.push({
+        ...this.ref(),
+        kind: "anomaly",
+        anomaly: "cloud-api-error",
+        message: bare.slice(0, 300),
+      });
       return true;
     }
     const m = this.re.runCancelled.exec(bare);
@@ -210,9 +282,10 @@ export class LineParser {
     const m = this.re.specStarted.exec(bare);
     if (m === null) return false;
     this.flushPending();
+    // Cypress 3 printed `Running: spec.js...   (14 of 20)`: the dots are not part of the name.
     const specs = (m.groups?.specs ?? "")
       .split(/,\s*/)
-      .map((s) => s.trim())
+      .map((s) => trimEllipsis(s.trim()))
       .filter((s) => s.length > 0);
     const claimed = toCount(m.groups?.index);
     const total = toCount(m.groups?.total);
@@ -282,21 +355,10 @@ export class LineParser {
     this.out.push({ file: this.file, line: r.line, at: this.at, kind: "spec-result", spec, host, counts });
   }
 
-  /** Closes open multi-line constructs before a new section starts. */
+  /** Closes open multi-line constructs before a new section starts (a footer-less title was already reported). */
   private flushPending(): void {
     this.flushResults();
-    if (this.ctx.finishing !== null) {
-      this.out.push({
-        file: this.file,
-        line: this.ctx.finishing,
-        at: this.at,
-        kind: "run-finished",
-        allPassed: null,
-        failedSpecs: null,
-        totalSpecs: null,
-      });
-      this.ctx.finishing = null;
-    }
+    this.ctx.finishing = null;
   }
 
   /** Feeds a line to the failure entry being read; `true` when the line was consumed by it. */

@@ -18,6 +18,9 @@ export type RunnerLogPatternName =
   | "failureStart"
   | "suiteHost"
   | "rendererCrash"
+  | "browserCrash"
+  | "runnerCrash"
+  | "cloudApiError"
   | "runCancelled"
   | "batchStarted"
   | "batchFinished";
@@ -50,7 +53,16 @@ export type RunnerLogPatternName =
  * - `suiteHost`: `host` — the spec reporter's root suite title `  atvm7-ubuntu24.04` (two-space indent, matched
  *   with indentation like `failureStart`); a known host (or, with no known hosts, a host-shaped name)
  *   becomes the context host, so a renderer crash in a multi-spec cypress-cloud batch names its host.
- * - `rendererCrash`: none — `We detected that the Chrome Renderer process just crashed.`
+ * - `rendererCrash`: none — `We detected that the Chrome Renderer process just crashed.` (also Chromium,
+ *   Electron; Cypress 3–13 system-test snapshots, https://github.com/cypress-io/cypress `system-tests/__snapshots__/browser_crash_handling_spec.js`).
+ * - `browserCrash`: optional `signal` — the browser *process* died: `We detected that the Chrome process just
+ *   crashed with code 'null' and signal 'SIGTRAP'.` and `We detected that the Firefox process running your
+ *   tests just exited unexpectedly.` (same snapshots; Cypress error `BROWSER_PROCESS_CLOSED_UNEXPECTEDLY`).
+ * - `runnerCrash`: optional `signal` — the Cypress CLI saw the Test Runner killed:
+ *   `The Test Runner unexpectedly exited via a exit event with signal SIGILL` (Cypress `cli/lib/errors.js`
+ *   `childProcessKilled`, any signal: SIGILL, SIGABRT, SIGSEGV, SIGTRAP, SIGKILL…).
+ * - `cloudApiError`: none — `We encountered an unexpected error communicating with our servers.` (Cypress
+ *   `CLOUD_API_RESPONSE_FAILED_RETRYING` and its siblings; the run goes on, retrying or unrecorded): an anomaly.
  * - `runCancelled`: `reason` — cypress-cloud `Run cancelled: <reason>. Waiting for uploads to complete…`.
  * - `batchStarted` / `batchFinished`: `batchId`, optional `label` —
  *   `[run-sorry-cypress] Starting categorized batch 2/3: redhat -> build e2e-0327-redhat` and
@@ -68,6 +80,9 @@ export const DEFAULT_RUNNER_LOG_PATTERNS: Readonly<Record<RunnerLogPatternName, 
   failureStart: String.raw`^  (?<index>\d+)\) (?<title>\S.*)$`,
   suiteHost: String.raw`^  (?<host>atvm\d+-[A-Za-z][\w.-]*)\s*$`,
   rendererCrash: String.raw`We detected that the (?:\S+ ){0,4}Renderer process just crashed`,
+  browserCrash: String.raw`We detected that the (?:\S+ ){0,4}process (?:just crashed|running your tests just exited unexpectedly)(?: with code '[^']*' and signal '(?<signal>[^']*)')?`,
+  runnerCrash: String.raw`The Test Runner unexpectedly exited via an? \S+ event with signal (?<signal>[A-Z][A-Z0-9]*)`,
+  cloudApiError: String.raw`We encountered an unexpected error communicating with our servers`,
   runCancelled: String.raw`Run cancelled:(?<reason>.*)$`,
   batchStarted: String.raw`\[run-sorry-cypress\]\s+Starting categorized batch\s+\d+\/\d+:(?<label>.*?)->\s*build\s+(?<batchId>[^\s()]+)`,
   batchFinished: String.raw`\[run-sorry-cypress\]\s+Finished categorized batch\s+\d+\/\d+:(?<label>.*?)->\s*build\s+(?<batchId>[^\s()]+)`,
@@ -92,6 +107,9 @@ const REQUIRED_GROUPS: Readonly<Record<RunnerLogPatternName, readonly string[]>>
   failureStart: ["title"],
   suiteHost: ["host"],
   rendererCrash: [],
+  browserCrash: [],
+  runnerCrash: [],
+  cloudApiError: [],
   runCancelled: ["reason"],
   batchStarted: ["batchId"],
   batchFinished: ["batchId"],

@@ -27,12 +27,18 @@ export function withCrashClass(failure: FailureDescription, crashed: boolean): F
   return crashed ? { ...failure, class: "crash" } : failure;
 }
 
-/** The failure of a host whose renderer crashed with no failing test recorded (runner log only). */
-export function rendererCrashFailure(host: string): FailureDescription {
+/**
+ * The failure of a host whose renderer, browser or Test Runner crashed with no failing test recorded
+ * (runner log only); `what` names the crash (log-facts `CrashWhat`), a renderer crash by default.
+ */
+export function rendererCrashFailure(
+  host: string,
+  what?: { readonly what: string; readonly title: string },
+): FailureDescription {
   return {
     step: null,
-    title: "Renderer process crashed",
-    message: `Runner log shows a renderer crash on ${host}`,
+    title: what?.title ?? "Renderer process crashed",
+    message: `Runner log shows ${what?.what ?? "a renderer crash"} on ${host}`,
     class: "crash",
     source: "runner-log",
   };

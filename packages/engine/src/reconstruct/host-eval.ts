@@ -258,7 +258,7 @@ function fromMovedOn(ctx: HostContext): HostEval | null {
       evidence: unique([...ctx.evidence, ...ctx.logEvidence]),
       time: ctx.used?.time ?? null,
       hasEvidence: true,
-      failure: failure ?? rendererCrashFailure(host),
+      failure: failure ?? rendererCrashFailure(host, facts.crashWhat.get(host)),
     };
   }
   if (ctx.used === undefined) ctx.live.addNote(`${host} started (runner log) but left no result`);

@@ -40,6 +40,10 @@ export interface LogFacts {
   readonly attempts: AttemptLine[];
   readonly crashHosts: (string | null)[];
   readonly crashed: Set<string>;
+  /** What crashed, per crash host (first crash wins): `a renderer crash`, `the Cypress Test Runner exiting on signal SIGILL`. */
+  readonly crashWhat: Map<string | null, CrashWhat>;
+  /** Runner-log anomalies (R31), one per distinct message, with how often it was seen. */
+  readonly anomalies: { message: string; count: number }[];
   readonly footers: Footer[];
   readonly cancelReasons: string[];
   /** The host of the latest `spec-started` with no later result or footer. */
@@ -61,6 +65,8 @@ interface Fold {
   readonly attempts: AttemptLine[];
   readonly crashHosts: (string | null)[];
   readonly crashed: Set<string>;
+  readonly crashWhat: Map<string | null, CrashWhat>;
+  readonly anomalies: { message: string; count: number }[];
   readonly footers: Footer[];
   readonly cancelReasons: string[];
   segmentHosts: string[];
@@ -83,6 +89,8 @@ export function logFacts(log: readonly RunnerLogObservation[]): LogFacts {
     attempts: [],
     crashHosts: [],
     crashed: new Set(),
+    crashWhat: new Map(),
+    anomalies: [],
     footers: [],
     cancelReasons: [],
     segmentHosts: [],
@@ -108,6 +116,8 @@ export function logFacts(log: readonly RunnerLogObservation[]): LogFacts {
     attempts: f.attempts,
     crashHosts: f.crashHosts,
     crashed: f.crashed,
+    crashWhat: f.crashWhat,
+    anomalies: f.anomalies,
     footers: f.footers,
     cancelReasons: f.cancelReasons,
     runningHost,
@@ -153,7 +163,19 @@ function foldLine(f: Fold, o: RunnerLogObservation, pos: number): void {
       seeHost(f, o.host);
       if (!f.crashHosts.includes(o.host)) f.crashHosts.push(o.host);
       if (o.host !== null) f.crashed.add(o.host);
+      if (!f.crashWhat.has(o.host)) f.crashWhat.set(o.host, crashWhat(o.process, o.signal ?? null));
+      if (o.process === "test-runner") {
+        // The Cypress process itself is gone: nothing runs any more (the host does not stay RUNNING).
+        f.lastMove = pos;
+        f.lastEndPos = pos;
+      }
       break;
+    case "anomaly": {
+      const seen = f.anomalies.find((a) => a.message === o.message);
+      if (seen === undefined) f.anomalies.push({ message: o.message, count: 1 });
+      else seen.count += 1;
+      break;
+    }
     case "attempt":
       seeHost(f, o.host);
       if (o.host !== null) f.attempts.push({ pos, host: o.host, attempt: o.attempt, title: o.title });
@@ -181,4 +203,26 @@ function foldLine(f: Fold, o: RunnerLogObservation, pos: number): void {
       f.lastEndPos = pos;
       break;
   }
+}
+
+/** How a crash reads in NOTES (`what`) and as a failure title (`title`), R17/T1 class `crash`. */
+export interface CrashWhat {
+  readonly what: string;
+  readonly title: string;
+}
+
+function crashWhat(
+  process: "renderer" | "browser" | "test-runner" | undefined,
+  signal: string | null,
+): CrashWhat {
+  const on = signal === null ? "" : ` (signal ${signal})`;
+  if (process === "test-runner") {
+    return {
+      what: `the Cypress Test Runner exiting${signal === null ? "" : ` on signal ${signal}`}`,
+      title: `Test Runner exited unexpectedly${on}`,
+    };
+  }
+  if (process === "browser")
+    return { what: `a browser process crash${on}`, title: `Browser process crashed${on}` };
+  return { what: "a renderer crash", title: "Renderer process crashed" };
 }

@@ -36,16 +36,18 @@ export interface NotesInput {
 }
 
 /**
- * The run's notes, de-duplicated, in this order: cancellation, renderer crashes, footer
+ * The run's notes, de-duplicated, in this order: cancellation, crashes, runner-log anomalies (R31), footer
  * contradictions, host notes (in host order), failed bookkeeping, a missing run URL (R30).
  */
 export function runNotes(n: NotesInput): string[] {
   const notes: string[] = [];
   for (const reason of n.facts.cancelReasons) notes.push(`Run cancelled: ${reason}`);
   for (const host of n.facts.crashHosts) {
-    notes.push(
-      host === null ? "Runner log shows a renderer crash" : `Runner log shows a renderer crash on ${host}`,
-    );
+    const what = n.facts.crashWhat.get(host)?.what ?? "a renderer crash";
+    notes.push(host === null ? `Runner log shows ${what}` : `Runner log shows ${what} on ${host}`);
+  }
+  for (const a of n.facts.anomalies) {
+    notes.push(`Runner log: ${a.message}${a.count > 1 ? ` (${a.count} times)` : ""}`);
   }
   notes.push(...n.contradictions);
   for (const e of n.entries) notes.push(...n.hostNotes.of(e.host));
