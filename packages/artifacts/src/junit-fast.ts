@@ -4,7 +4,7 @@
  * attributes and bodies, `<skipped>` — into compact records, without building a tree. Pure.
  *
  * It is exact or it declines. It accepts only the shapes mocha-junit-reporter 2.x and generic
- * JUnit writers produce (peers.md §4.1), read exactly as the fast-xml-parser reference path in
+ * JUnit writers produce (mocha-junit-reporter 2.x, https://github.com/michaelleeallen/mocha-junit-reporter), read exactly as the fast-xml-parser reference path in
  * `junit.ts` reads them:
  * - CRLF/CR line ends become LF (fast-xml-parser normalizes the whole document first);
  * - attribute values are trimmed, then the five predefined entities and numeric character

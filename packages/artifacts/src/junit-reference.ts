@@ -2,7 +2,7 @@
  * The reference JUnit reader: fast-xml-parser 5.x reads a pre-scanned document into the same
  * records as the fast path (`junit-fast.ts`), for every document the fast path declines. Pure.
  *
- * Security (reliability.md §5.4): fast-xml-parser ≥ 5.7 runs with entity processing off (only the
+ * Security (docs/safety.md "Hostile XML"): fast-xml-parser ≥ 5.7 runs with entity processing off (only the
  * five predefined entities and numeric references are decoded here, by `decodeXmlEntities`),
  * attribute values stay strings, its tree is read only through own-property checks, and its own
  * guard refuses `__proto__`/`constructor`/`prototype` element names (→ `hostile`).

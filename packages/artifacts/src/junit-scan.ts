@@ -7,7 +7,7 @@
  * scan walks tags with `indexOf` and one sticky regex (no backtracking across tags), jumps over
  * CDATA sections and comments, and answers before any tree is built:
  * - `<!DOCTYPE`, `<!ENTITY` or any other markup declaration outside CDATA/comments → `hostile`
- *   (billion laughs, external entities; reliability.md §5.4);
+ *   (billion laughs, external entities; docs/safety.md "Hostile XML");
  * - nesting deeper than the bound → `too-deep` (the scan stops there);
  * - input that ends inside a tag, CDATA section, comment or before the root element closes → `incomplete`
  *   (mocha-junit-reporter writes with a non-atomic `writeFileSync`, so a reader can see half a file);

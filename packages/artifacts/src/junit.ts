@@ -1,7 +1,7 @@
 /**
  * JUnit XML → host results (R11, R17, R33). Pure.
  *
- * Reads mocha-junit-reporter 2.x output (peers.md §4.1: flattened `<testsuite>`s under
+ * Reads mocha-junit-reporter 2.x output (mocha-junit-reporter 2.x, https://github.com/michaelleeallen/mocha-junit-reporter: flattened `<testsuite>`s under
  * `<testsuites>`, a `Root Suite` carrying `file=`, timestamps in UTC without `Z`, 3- or
  * 4-decimal `time`, pending tests omitted unless `includePending`, `jenkinsMode` /
  * `testCaseSwitchClassnameAndName` swapping `name` and `classname`, `useFullSuiteTitle`)
@@ -12,7 +12,7 @@
  * pre-scan, no tree) first, and fast-xml-parser as the reference whenever the fast path declines
  * (anything outside the mocha-junit-reporter / generic JUnit shapes it reads exactly).
  *
- * Security (reliability.md §5.4): the input is bounded in size and depth and pre-scanned
+ * Security (docs/safety.md "Hostile XML"): the input is bounded in size and depth and pre-scanned
  * (`junit-scan.ts`) before either engine reads it; a document with a DOCTYPE/ENTITY declaration is
  * refused unparsed; only the five predefined entities and numeric references are decoded; attribute
  * values stay strings. The fast path keys nothing by names from the document; fast-xml-parser ≥ 5.7

@@ -4,7 +4,7 @@
  * `Running:  spec  (i of N)`, `(Results)` box, `(Run Finished)` table, `Recorded Run:`) and the
  * cypress-cloud / Currents console (`🎥 Run URL:`, `Running: a, b (claimed/total)`,
  * `Cloud Run Finished`, `🏁 Recorded Run:`, `Run cancelled:`), plus the runner's own categorized
- * batch lines (contracts.md). Formats: research/peers.md §4.3. Pure: bytes in, observations out.
+ * batch lines (docs/config.md "logPatterns"). Format: the Cypress run console output, https://docs.cypress.io/app/references/command-line#cypress-run. Pure: bytes in, observations out.
  *
  * The log is read by byte offset: each call gets the bytes from `previous.offset` to the end of
  * the file and returns a plain-JSON state to persist for the next call. Only complete lines

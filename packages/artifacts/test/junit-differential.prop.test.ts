@@ -5,7 +5,7 @@ import type { ArtifactMeta } from "../src/types.ts";
 
 // Differential properties: the fast path (junit-fast.ts) against the fast-xml-parser reference path.
 // Documents are generated in the shape mocha-junit-reporter 2.x and generic JUnit writers produce
-// (peers.md §4.1), with the variations a real file can carry: escaped `& < > " '`, `]]>` split
+// (mocha-junit-reporter 2.x, https://github.com/michaelleeallen/mocha-junit-reporter), with the variations a real file can carry: escaped `& < > " '`, `]]>` split
 // across CDATA sections, non-ASCII text and numeric references, 3/4-decimal times, attributes in
 // any order or missing, quotes of either kind, random whitespace and line ends, outputs and
 // properties, empty suites. engine "fast" reports a `fast path declined` issue instead of falling

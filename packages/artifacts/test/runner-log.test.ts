@@ -352,7 +352,7 @@ describe("runner log: patterns are data", () => {
     ].join("\n"),
   );
 
-  it("exports the default wording of the categorized batch lines (contracts.md)", () => {
+  it("exports the default wording of the categorized batch lines (docs/config.md logPatterns)", () => {
     const r = parseAll(
       utf8(
         "[run-sorry-cypress] Starting categorized batch 2/3: redhat -> build e2e-0327-redhat\n" +

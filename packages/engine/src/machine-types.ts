@@ -14,7 +14,7 @@ export type PostableState = "COMPLETED" | "FAILED";
 export type ClosedState = "CANCELLED" | "TERMINATED" | "HUNG" | "UNKNOWN";
 
 /**
- * Where a unit is in the intent-then-commit protocol (reliability.md §2, D10):
+ * Where a unit is in the intent-then-commit protocol (docs/watcher.md "The delivery promise", D10):
  * - `none`: nothing asked for;
  * - `intent-requested`: `record-post-intent` emitted, waiting for `post.intent-recorded` (a cancel still wins here, W4);
  * - `intent-recorded`: the intent is durable, a `post` is in flight (a cancel no longer stops it);
@@ -49,7 +49,7 @@ export interface PostingUnit {
   readonly postedAt: EpochMs | null;
   /** Last observed host summary (D5), e.g. `2 PASS, 1 FAIL, 1 RUNNING`. */
   readonly summary: string | null;
-  /** The frozen snapshot the post renders (reliability.md §2 "freeze the message"); `null` when no post is pending. */
+  /** The frozen snapshot the post renders (docs/watcher.md "The delivery promise": freeze the message); `null` when no post is pending. */
   readonly message: Snapshot | null;
   /** A repeated-observation log (duplicate prevented, post suppressed) was already emitted since the watcher started. */
   readonly noted: boolean;
@@ -144,7 +144,7 @@ export type MachineEvent =
       readonly batch?: string;
       readonly reason?: string;
     }
-  /** The intent for `unit` is durable (reliability.md §2). */
+  /** The intent for `unit` is durable (docs/watcher.md "The delivery promise"). */
   | { readonly type: "post.intent-recorded"; readonly at: EpochMs; readonly unit: string }
   /** The notifier answered `ok` (D10). */
   | { readonly type: "post.succeeded"; readonly at: EpochMs; readonly unit: string }

@@ -180,7 +180,7 @@ describe("run completion and posting (non-categorized)", () => {
   });
 });
 
-describe("post results (D10, reliability.md §2)", () => {
+describe("post results (D10, docs/watcher.md, The delivery promise)", () => {
   const inFlight = (): MachineState => replay(fresh(), [seen(done, 0), intent()], POLICY).state;
 
   it("D10 a retryable rejection re-posts the same frozen message, bounded by maxPostAttempts", () => {

@@ -53,7 +53,7 @@ export function unitKeys(
   };
 }
 
-/** The intent record (reliability.md §2): the frozen post text and its notification id. */
+/** The intent record (docs/watcher.md "The delivery promise"): the frozen post text and its notification id. */
 export interface PostIntent {
   readonly version: 1;
   /** UUID carried in the post footer so a duplicate can be recognised. */

@@ -2,7 +2,7 @@
  * The per-run watcher loop (W1): poll → observe → `decide` → perform the effects in order → feed
  * their results back as events, until the machine says `exit`. Every I/O is injected.
  *
- * Delivery (reliability.md §2, D6, D10): the intent (frozen text + notification id) is written with
+ * Delivery (docs/watcher.md "The delivery promise", D6, D10): the intent (frozen text + notification id) is written with
  * an exclusive create BEFORE the POST; the posted marker is written with an exclusive create after
  * `ok`. A restart resumes `state.json`; the posted marker is authoritative (a unit with one is never
  * posted again); an intent without a posted marker after a lost `state.json` counts as "outcome
@@ -37,7 +37,7 @@ import {
   unitKeys,
 } from "./keys.ts";
 
-/** Named points where `crash` is called (reliability.md §7 crash-point injection). */
+/** Named points where `crash` is called (docs/watcher.md "Crash-point testing"). */
 export const CRASH_POINTS = [
   "after-observe",
   "before-persist",

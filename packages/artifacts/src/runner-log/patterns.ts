@@ -67,7 +67,7 @@ export type RunnerLogPatternName =
  * - `batchStarted` / `batchFinished`: `batchId`, optional `label` —
  *   `[run-sorry-cypress] Starting categorized batch 2/3: redhat -> build e2e-0327-redhat` and
  *   `[run-sorry-cypress] Finished categorized batch 2/3: redhat -> build e2e-0327-redhat (exit 0)`
- *   (run-sorry-cypress.py is undocumented; these lines are the agreed defaults, contracts.md).
+ *   (run-sorry-cypress.py is undocumented; these lines are the agreed defaults, docs/config.md "logPatterns").
  */
 export const DEFAULT_RUNNER_LOG_PATTERNS: Readonly<Record<RunnerLogPatternName, string>> = {
   runUrl: String.raw`(?:Run URL|Recorded Run):\s*(?<url>https?:\/\/\S+)`,

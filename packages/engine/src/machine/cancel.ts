@@ -1,6 +1,6 @@
 /**
  * Cancellation (D4, W4): a cancel closes a running unit CANCELLED, and wins over a completed one only
- * before its post intent is recorded (reliability.md §2); a batch cancelled before it is seen is
+ * before its post intent is recorded (docs/watcher.md "The delivery promise"); a batch cancelled before it is seen is
  * remembered and created CANCELLED.
  */
 import { type Ctx, findUnit, isPostableState, runUnit, type UnitDraft } from "./context.ts";
@@ -13,7 +13,7 @@ function cancelUnit(ctx: Ctx, unit: UnitDraft, reason: string): void {
   } else if (isPostableState(unit.state) && (unit.post === "none" || unit.post === "intent-requested")) {
     closeUnit(ctx, unit, "CANCELLED", `${reason} before the post intent was recorded: cancel wins (W4)`);
   } else if (isPostableState(unit.state)) {
-    const message = `${reason} after the post intent for ${id} was recorded: the post goes out (reliability.md §2)`;
+    const message = `${reason} after the post intent for ${id} was recorded: the post goes out (docs/watcher.md "The delivery promise")`;
     ctx.log({ level: "info", reason: "post-decision", unit: id, message });
   } else {
     const message = `${reason}: ${id} is already closed as ${unit.state}`;

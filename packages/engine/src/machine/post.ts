@@ -1,5 +1,5 @@
 /**
- * The post protocol, intent then commit (reliability.md §2, D6, D10): a durable intent before the
+ * The post protocol, intent then commit (docs/watcher.md "The delivery promise", D6, D10): a durable intent before the
  * post, `posted` only on the notifier's `ok`, bounded retries of a definite rejection, and no re-post
  * after an unknown outcome unless `retryUnknownOutcome` (at-least-once instead of at-most-once).
  */
@@ -143,7 +143,7 @@ export function onOutcomeUnknown(ctx: Ctx, id: string, detail: string): void {
   unknownOutcome(ctx, unit, detail);
 }
 
-/** D6/D10 + reliability.md §1.6: after an unknown outcome, re-post only when `retryUnknownOutcome`. */
+/** D6/D10 + Mattermost incoming webhooks have no idempotency key, https://developers.mattermost.com/integrate/webhooks/incoming/: after an unknown outcome, re-post only when `retryUnknownOutcome`. */
 export function unknownOutcome(ctx: Ctx, unit: UnitDraft, detail: string): void {
   ctx.persistReasons.push("post-result");
   const id = unit.id;
