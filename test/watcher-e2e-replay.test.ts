@@ -30,14 +30,17 @@ const URL_FLAT = (
 /** The XML of atvm24-redhat9.6, the last host of the flat example (written last by the run). */
 const ATVM24_XML = "cypress/cmcReporter/xml/test-result-3546fccddabadcb32603d90934c08738.xml";
 
-/** Host lines the flat post must hold, written by hand from examples/flat-run/expected.json. */
+/**
+ * Host lines the flat post must hold, written by hand from examples/flat-run/expected.json; each FAIL
+ * line carries its triage class and the default catalog's signature (T1, data/signatures.json).
+ */
 const FLAT_POST_LINES = [
   "atvm9-redhat9.7 - PASS",
   "atvm19-redhat9.7 - PASS",
   "atvm21-redhat9.0 - PASS",
-  "atvm22-redhat9.2 - FAIL - step 7 (Create migration session)",
-  "atvm23-redhat9.4 - FAIL - step 1 (Verifying set up) [hook]",
-  "atvm24-redhat9.6 - FAIL - step 10 (Verify data for cmotion)",
+  "atvm22-redhat9.2 - FAIL [assertion: migration-session-error] - step 7 (Create migration session)",
+  "atvm23-redhat9.4 - FAIL [infrastructure: ssh-permission-denied] - step 1 (Verifying set up) [hook]",
+  "atvm24-redhat9.6 - FAIL [assertion: checksum-mismatch] - step 10 (Verify data for cmotion)",
 ];
 
 const cleanups: (() => void)[] = [];

@@ -14,9 +14,12 @@ import { DEFAULT_CATALOG, digestRun, type RunSummary, summarizeRun } from "@atvm
 import { watchPolicy } from "@atvm-watch/watcher";
 import { Command, CommanderError } from "commander";
 import manifest from "../package.json" with { type: "json" };
+import { type ApproveCommandOptions, runApprove } from "./approve-command.ts";
 import { type CancelCommandOptions, runCancel } from "./cancel-command.ts";
 import type { CliIo } from "./io.ts";
 import { createNodeDisk } from "./node-disk.ts";
+import { type PlanCommandOptions, runPlan } from "./plan-command.ts";
+import { type ReplayCommandOptions, runReplay } from "./replay-command.ts";
 import { type RunsCommandOptions, runRuns } from "./runs-command.ts";
 import { prepareRun, runStatus, type StatusCommandOptions } from "./status-command.ts";
 import {
@@ -127,6 +130,64 @@ permanently: HTTP 400/401/403/404/413/501), each with one line saying why.
 
 Example:
   MATTERMOST_ATVM_WEBHOOK=https://chat.example.com/hooks/KEY npx atvm watch --build e2e-redhat9.7-0327 --root /root/cdc-e2e-cyp-12.17.4
+`;
+
+const PLAN_HELP_AFTER = `
+Builds the launch of a run and executes NOTHING (R22), here or on the controller: it prints
+every command exactly as it will run and a plan id, and saves the plan (atvm.plan.v1 JSON) in
+$XDG_STATE_HOME/atvm-watch/plans/<id>.json (default ~/.local/state/atvm-watch/plans/, mode 0600).
+Run it with atvm approve <id> within 1 hour; any change of option, blacklist or atvm-watch
+version makes another plan that needs its own approval.
+
+Defaults (each unless you say otherwise): --config_file cypress.atvm-config-gold.ts (R14),
+--use_specified_plugin iscsi and --ignore_force_shutdown (R20; --no-ignore-force-shutdown drops it).
+Broad selectors (--containsVm, --randomize, or none) get every blacklisted host in
+--exclude_partial_match (R2); an explicit --specify_vms list gets none, and naming a blacklisted
+host exits 2 with the host and its reason (R37). The blacklist is the built-in one, or the
+"blacklist" of --config FILE (an atvm config, docs/config.md).
+
+Steps of the launch: config-check (R18), watcher-stop and watcher-state-reset (W3), template
+(output to /tmp/<build>.launch.log, W2), verify (R23), watcher-start (R26, R34), runner-start.
+--launcher: systemd (atvm-run-watcher@ / atvm-runner@ units) or process (detached processes with
+pid files under the state folder: the fallback without systemd); auto picks systemd for a remote
+controller or when this machine runs systemd.
+Exit codes: 0 plan printed and saved, 2 bad option, bad name, blacklisted host, bad config.
+
+Examples:
+  npx atvm plan --template_name cmc-e2e --containsVm redhat9.7 --integration_type pure --build_name e2e-redhat9.7-0401
+  npx atvm plan --template_name cmc-e2e --specify_vms atvm9-redhat9.7,atvm19-redhat9.7 --use_specified_plugin fc --build_name e2e-rh97-fc
+  npx atvm plan --controller root@192.168.3.190 --root /root/cdc-e2e-cyp-12.17.4 --template_name cmc-e2e --containsVm redhat9 --build_name e2e-redhat9-0401 --format json
+`;
+
+const APPROVE_HELP_AFTER = `
+Approving means launching WITH the watcher (R34); --without-watcher skips only the watcher start.
+The saved plan is checked again first and refused, saying what changed, when it is stale (the
+blacklist or the atvm-watch version changed, Terraform-style), expired (1 hour), edited, unknown,
+or already approved (a plan runs once). Who approved and when is written into the plan file.
+Then the steps run in order on the plan's controller (this machine, or over ssh with your
+~/.ssh/config, BatchMode, known_hosts checked; see docs/remote.md), stopping at the first
+failure with its output: a missing config file stops it by name (R18), a failing template stops
+it (W2), a verification mismatch stops it before the runner (R23), and the runner starts only
+after the watcher is confirmed running (R26).
+Exit codes: 0 launched, 1 a step failed (nothing after it ran), 2 plan refused or bad option.
+
+Example:
+  npx atvm approve 3f9c2a71be0d   (the id or its first 8+ digits, as atvm plan printed it)
+`;
+
+const REPLAY_HELP_AFTER = `
+Re-runs hosts of a finished run (T3) as a new plan: --specify_vms with exactly the chosen hosts
+(failed: the FAIL hosts, the default; all-not-passed: every in-scope host not PASS; or a list),
+under a fresh build name <build>-replay<N> (a build id is never reused), with the original
+template, config file, integration, plugin and flags recovered from the run's recorded command
+(shell history or runner log). Blacklisted hosts (R37) and hosts whose failure signature says
+do-not-replay (atvm triage) are left out, each with the reason. Nothing runs: approve the printed
+id with atvm approve.
+Exit codes: 0 plan printed and saved, 2 nothing to replay, no recorded command, bad option.
+
+Examples:
+  npx atvm replay --root examples/flat-run --build e2e-redhat9.7-0327
+  npx atvm replay --root /root/cdc-e2e-cyp-12.17.4 --hosts all-not-passed --format json
 `;
 
 /**
@@ -321,6 +382,81 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
     )
     .action(async (options: CancelCommandOptions) => {
       code = await runCancel(options, io, { runner: createLocalRunner() });
+    });
+
+  const launcherOption =
+    "how the watcher and runner start: auto (default), systemd (units) or process (detached processes, pid files)";
+  program
+    .command("plan")
+    .description(
+      "Show the exact commands of a run launch and save them as a plan to approve; executes nothing (R22).",
+    )
+    .option(
+      "--controller <[user@]host>",
+      "run on this ssh controller (default: this machine); see docs/remote.md",
+    )
+    .option(
+      "--root <dir>",
+      "automation root on the controller (default: the current folder; remote: /root/cdc-e2e-cyp-12.17.4)",
+    )
+    .option("--template_name <name>", "cmc-templates.py template, e.g. cmc-e2e (required)")
+    .option("--containsVm <pattern>", "every host whose name contains this (broad: gets the blacklist)")
+    .option(
+      "--specify_vms <hosts>",
+      "explicit comma-separated host list (no automatic excludes; blacklisted hosts refused)",
+    )
+    .option("--randomize <n>", "n hosts drawn by cmc-templates.py (broad: gets the blacklist)")
+    .option("--integration_type <type>", "e.g. pure")
+    .option("--use_specified_plugin <plugin>", "plugin (default iscsi), e.g. fc or both")
+    .option("--config_file <file>", "Cypress config in the root (default cypress.atvm-config-gold.ts)")
+    .option("--exclude_partial_match <patterns...>", "more patterns to exclude, after the blacklist's")
+    .option("--categorize", "run-sorry-cypress.py --categorize: sequential batches by distro")
+    .option("--build_name <name>", "the run's build name, e.g. e2e-redhat9.7-0401 (required)")
+    .option("--no-ignore-force-shutdown", "leave out --ignore_force_shutdown")
+    .option("--launcher <launcher>", launcherOption, "auto")
+    .option(
+      "--state-dir <dir>",
+      "watcher state folder on the controller (default /var/lib/atvm-run-watcher; process launcher here: ~/.local/state/atvm-watch/watcher)",
+    )
+    .option(
+      "--atvm-bin <path>",
+      "process launcher on a remote controller: its atvm.js (default /opt/atvm-watcher-service/packages/cli/bin/atvm.js)",
+    )
+    .option("--config <file>", "atvm config (JSON) whose blacklist replaces the built-in one")
+    .option("--format <format>", "text or json (atvm.plan.v1)", "text")
+    .addHelpText("after", PLAN_HELP_AFTER)
+    .action(async (options: PlanCommandOptions) => {
+      code = await runPlan(options, manifest.version, io);
+    });
+
+  program
+    .command("approve")
+    .description(
+      "Approve a saved plan and launch it: the steps in order, stopping at the first failure (R34: with the watcher).",
+    )
+    .argument("<plan-id>", "the id atvm plan or atvm replay printed (or its first 8+ hex digits)")
+    .option("--without-watcher", "launch without the watcher (R34: approve without watcher)")
+    .option("--ssh-config <file>", "ssh_config(5) file for a remote controller (default ~/.ssh/config)")
+    .addHelpText("after", APPROVE_HELP_AFTER)
+    .action(async (id: string, options: ApproveCommandOptions) => {
+      code = await runApprove(id, options, manifest.version, io);
+    });
+
+  program
+    .command("replay")
+    .description(
+      "Plan a rerun of exactly the failed (or chosen) hosts of a run under a fresh build name (T3).",
+    )
+    .option("--root <dir>", "automation root folder (default: the current folder)")
+    .option("--build <name>", "the run to replay (default: the live or most recent run)")
+    .option("--hosts <which>", "failed (default), all-not-passed, or HOST,HOST,…", "failed")
+    .option("--config <file>", "config file (JSON); default <root>/atvm.config.json when present")
+    .option("--launcher <launcher>", launcherOption, "auto")
+    .option("--state-dir <dir>", "watcher state folder (as for atvm plan)")
+    .option("--format <format>", "text or json", "text")
+    .addHelpText("after", REPLAY_HELP_AFTER)
+    .action(async (options: ReplayCommandOptions) => {
+      code = await runReplay(options, manifest.version, io);
     });
 
   program

@@ -154,7 +154,7 @@ export function failureText(host: HostEntry): string {
   const title = oneLine(failure.title);
   const message = oneLine(failure.message);
   // A hook failure or a renderer crash is not the step's own assertion: say so (T1 classes).
-  const tag = failure.class === "hook" ? " [hook]" : failure.class === "crash" ? " [renderer crash]" : "";
+  const tag = failure.class === "hook" ? " [hook]" : failure.class === "crash" ? " [crash]" : "";
   const where =
     (failure.step !== null ? `step ${failure.step}${title.length > 0 ? ` (${title})` : ""}` : title) +
     (title.length > 0 || failure.step !== null ? tag : "");

@@ -94,7 +94,7 @@ describe("HOSTS", () => {
     });
     expect(sectionLines(renderText(s, UTC), "HOSTS:")).toEqual([
       "  atvm23-redhat9.4 - FAIL - step 1 (Verifying set up) [hook]: ssh: Permission denied",
-      "  atvm24-redhat9.6 - FAIL - Renderer process crashed [renderer crash]: renderer crash",
+      "  atvm24-redhat9.6 - FAIL - Renderer process crashed [crash]: renderer crash",
       "  atvm25-redhat9.6 - FAIL - step 7 (Create migration session): expected Ready",
     ]);
   });
