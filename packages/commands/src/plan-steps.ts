@@ -13,8 +13,48 @@ import {
   SYSTEMD_WATCHER_START_SCRIPT,
 } from "./launch.ts";
 import { type RunCommands, runnerArgv, templateArgv } from "./options.ts";
-import { GENERATED_SPEC_FOLDER, type PlanStep, type StepName } from "./plan.ts";
 import { renderShellCommand } from "./shell-words.ts";
+
+/** Where generated host specs are written, relative to the automation root. */
+export const GENERATED_SPEC_FOLDER = "cypress/e2e/generated";
+
+/** The step names of a launch, in the only order they may run (R26). */
+export const STEP_NAMES = [
+  "config-check",
+  "watcher-stop",
+  "watcher-state-reset",
+  "template",
+  "verify",
+  "watcher-start",
+  "runner-start",
+] as const;
+/** One of {@link STEP_NAMES}. */
+export type StepName = (typeof STEP_NAMES)[number];
+
+/**
+ * One step of a launch. The executor runs `argv` (no shell; over ssh each word is quoted with
+ * `renderShellCommand`) in `cwd`, stops the launch on a non-zero exit, and:
+ * - `stdout`: when not `null`, writes the step's stdout and stderr to that file (W2: the template
+ *   step's output goes to `/tmp/<build>.launch.log`);
+ * - `env`: when not empty, writes these variables to the unit instance's environment file
+ *   before `argv` (W8);
+ * - `expect`: for `verify` (R23): `argv` prints the Cypress config; the executor then checks that
+ *   every host in `expect.hosts` (for a broad selector, `null`: the config's own hosts, at least
+ *   one) has a spec file in `expect.specFolder` and is in the config's `specPattern`, and that no
+ *   host there contains an `expect.excluded` pattern; on any mismatch it stops and reports it.
+ */
+export interface PlanStep {
+  readonly name: StepName;
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  readonly stdout: string | null;
+  readonly env: Readonly<Record<string, string>>;
+  readonly expect: {
+    readonly hosts: readonly string[] | null;
+    readonly specFolder: string;
+    readonly excluded: readonly string[];
+  } | null;
+}
 
 /** What the steps depend on besides the commands. */
 export interface StepContext {
