@@ -5,6 +5,7 @@
  */
 
 import { type ShellPipeline, type ShellWord, splitShellWords } from "./shell-words.ts";
+import { buildNameOption, optionRecord, readToolArguments, TOOL_SCRIPTS } from "./tool-options.ts";
 import type { ArtifactMeta, InvocationObservation, ParseIssue, ParseResult } from "./types.ts";
 
 export { type ShellCommand, type ShellPipeline, type ShellWord, splitShellWords } from "./shell-words.ts";
@@ -26,7 +27,9 @@ export { type ShellCommand, type ShellPipeline, type ShellWord, splitShellWords 
  *   quotes and redirections kept, only the outer `sshpass`/`ssh` wrapper and `cd … &&` removed (R36).
  * - `options`: every `--flag value`, `--flag=value` and bare `--flag` (→ `true`) after the
  *   script, keyed as written (`"--build_name"`, `"--containsVm"`); values are shell-dequoted;
- *   a repeated option keeps the last value. `buildName` is `--build_name` (or `--build-name`).
+ *   a repeated option keeps the last value; a multi-valued option keeps its first word here
+ *   (read the whole list from `command` with `scriptArguments` + `readToolArguments`, the one
+ *   option reader, `tool-options.ts`). `buildName` is `--build_name` (or `--build-name`).
  * - `order`: 0, 1, 2, … in file order over the invocations found, so the largest is the latest.
  * - `at`: from the `#<epoch seconds>` line bash writes before an entry when `HISTTIMEFORMAT` is set, else `null`.
  *
@@ -78,7 +81,7 @@ export function parseShellHistory(text: string, meta: ArtifactMeta): ParseResult
         file,
         tool: invocation.tool,
         command: invocation.command,
-        buildName: buildNameOf(invocation.options),
+        buildName: invocation.buildName,
         options: invocation.options,
         order: observations.length,
         at,
@@ -97,14 +100,14 @@ interface Found {
   readonly tool: Tool;
   readonly command: string;
   readonly options: Readonly<Record<string, string | true>>;
+  readonly buildName: string | null;
 }
 
 const MAX_CONTINUATION_LINES = 50;
 const MAX_DEPTH = 4;
-const SCRIPTS: Readonly<Record<string, Tool>> = {
-  "cmc-templates.py": "cmc-templates",
-  "run-sorry-cypress.py": "run-sorry-cypress",
-};
+const SCRIPTS: Readonly<Record<string, Tool>> = Object.fromEntries(
+  Object.entries(TOOL_SCRIPTS).map(([tool, script]) => [script, tool as Tool]),
+);
 
 function mayNameTool(text: string): boolean {
   return text.includes("cmc-templates.py") || text.includes("run-sorry-cypress.py");
@@ -176,11 +179,13 @@ function fromCommand(
     const value = (words[s] as ShellWord).value;
     const tool = SCRIPTS[baseName(value)];
     if (tool !== undefined) {
+      const args = readToolArguments(words.slice(s + 1).map((x) => x.value));
       return [
         {
           tool,
           command: text.slice(pipeline.start, pipeline.end),
-          options: parseOptions(words.slice(s + 1).map((x) => x.value)),
+          options: optionRecord(args),
+          buildName: buildNameOption(args),
         },
       ];
     }
@@ -199,32 +204,4 @@ function nested(words: readonly ShellWord[], depth: number): Found[] {
     if (!split.unterminated) out.push(...findInvocations(word.value, split.pipelines, depth + 1));
   }
   return out;
-}
-
-function parseOptions(args: readonly string[]): Record<string, string | true> {
-  const options: Record<string, string | true> = {};
-  const isOption = (v: string): boolean => v.length > 1 && v.startsWith("-") && !/^-\d/.test(v);
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === "--") break;
-    if (!isOption(arg)) continue;
-    const eq = arg.indexOf("=");
-    if (arg.startsWith("--") && eq > 2) {
-      options[arg.slice(0, eq)] = arg.slice(eq + 1);
-      continue;
-    }
-    const next = args[i + 1];
-    if (next !== undefined && !isOption(next)) {
-      options[arg] = next;
-      i++;
-    } else {
-      options[arg] = true;
-    }
-  }
-  return options;
-}
-
-function buildNameOf(options: Readonly<Record<string, string | true>>): string | null {
-  const value = options["--build_name"] ?? options["--build-name"];
-  return typeof value === "string" ? value : null;
 }

@@ -3,7 +3,14 @@
  * started. Live evidence from the controller's process table comes first; without a live runner,
  * the most recent run recorded in shell history. Pure.
  */
-import type { EpochMs, InvocationObservation } from "@atvm-watch/artifacts";
+import {
+  buildNameOption,
+  type EpochMs,
+  type InvocationObservation,
+  invocationArguments,
+  readToolArguments,
+  TOOL_SCRIPTS,
+} from "@atvm-watch/artifacts";
 import type { RunnerActivity } from "./domain.ts";
 import type { ProcessInfo } from "./ports.ts";
 
@@ -71,22 +78,20 @@ const basename = (token: string): string => token.slice(token.lastIndexOf("/") +
 /**
  * Parses a process's command line as a `run-sorry-cypress.py` runner: `null` unless one of its
  * arguments is the script (any folder) and argv[0] is not a viewer such as `grep` or `tail`, or
- * the process is defunct. `--build_name X` and `--build_name=X` are both read.
+ * the process is defunct. The words are the probe's real argv (`ProcessInfo.argv`, from
+ * `/proc/<pid>/cmdline`) when it gives one, else the command line split at whitespace (the
+ * inverse of the probe's join: the words of a process are not shell text, so no quotes are read).
+ * Options go through the one option reader (`readToolArguments` of `@atvm-watch/artifacts`):
+ * `--build_name X`, `--build_name=X` (or `--build-name`), last occurrence wins; a `--build_name`
+ * without a value gives `build: null`; `--categorize` anywhere after the script.
  */
 export function parseRunnerProcess(info: ProcessInfo): RunnerProcess | null {
   if (info.defunct) return null;
-  const tokens = info.command.split(/\s+/).filter((t) => t !== "");
-  const script = tokens.findIndex((t) => basename(t) === "run-sorry-cypress.py");
-  if (script < 0 || VIEWERS.has(basename(tokens[0] ?? ""))) return null;
-  let build: string | null = null;
-  let categorized = false;
-  for (let i = script + 1; i < tokens.length; i += 1) {
-    const token = tokens[i] as string;
-    if (token === "--build_name") build = tokens[i + 1] ?? null;
-    else if (token.startsWith("--build_name=")) build = token.slice("--build_name=".length);
-    else if (token === "--categorize") categorized = true;
-  }
-  return { info, build, categorized };
+  const words = info.argv ?? info.command.split(/\s+/).filter((t) => t !== "");
+  const script = words.findIndex((t) => basename(t) === TOOL_SCRIPTS["run-sorry-cypress"]);
+  if (script < 0 || VIEWERS.has(basename(words[0] ?? ""))) return null;
+  const args = readToolArguments(words.slice(script + 1));
+  return { info, build: buildNameOption(args), categorized: args.has("categorize") };
 }
 
 const later = (a: InvocationObservation, b: InvocationObservation): boolean =>
@@ -154,7 +159,7 @@ export function locateRun(input: LocateInput): RunLocation | null {
   );
   const categorized =
     runner?.categorized === true ||
-    (runnerInvocation !== undefined && runnerInvocation.options.categorize !== undefined);
+    (runnerInvocation !== undefined && invocationArguments(runnerInvocation).has("categorize"));
   const runStartMs = runnerInvocation?.at ?? startedAt;
 
   return {

@@ -154,6 +154,11 @@ export interface ProcessInfo {
   readonly ppid: number;
   /** The full command line, arguments joined by single spaces. */
   readonly command: string;
+  /**
+   * The real argv (`/proc/<pid>/cmdline`, NUL-separated), when the probe has it. Readers prefer it
+   * to splitting `command`, which loses the word boundaries of an argument holding a space.
+   */
+  readonly argv?: readonly string[];
   /** `true` for a zombie (`Z` state, `<defunct>`). */
   readonly defunct: boolean;
   /** Process start time, UTC ms, when known. */

@@ -8,6 +8,7 @@
 import {
   HOST_NAME_PATTERN,
   type InvocationObservation,
+  invocationArguments,
   isBookkeepingSpec,
   specBaseName,
 } from "@atvm-watch/artifacts";
@@ -121,26 +122,26 @@ export interface ScopeSelector {
 }
 
 /**
- * Reads the selector from a `cmc-templates.py` invocation. Multi-valued options
- * (`--specify_vms`, `--exclude_partial_match`) take every following token up to the next `--option`,
- * split on commas too; `--opt=value` is read as well. Falls back to `invocation.options` (keys with
- * or without the leading `--`) when the command text does not carry an option. Never throws; an
- * unreadable `--randomize` value is left out.
+ * Reads the selector from a `cmc-templates.py` invocation through the one option reader
+ * (`invocationArguments` of `@atvm-watch/artifacts`: the exact command split by the POSIX lexer,
+ * argparse word rules, last occurrence wins). Multi-valued options (`--specify_vms`,
+ * `--exclude_partial_match`) take every following word up to the next option, split on commas
+ * too; `--opt=value` is read as well; redirections and a `| tee …` after the command are never
+ * values. Falls back to `invocation.options` (keys with or without the leading `--`) when the
+ * command text does not carry an option. Never throws; an unreadable `--randomize` value and a
+ * bare `--containsVm` are left out.
  */
 export function selectorFromInvocation(invocation: InvocationObservation): ScopeSelector {
-  const tokens = tokenizeCommand(invocation.command);
-  const values = (name: string): readonly string[] | null => {
-    const fromCommand = optionValues(tokens, name);
-    if (fromCommand !== null) return fromCommand;
-    const raw = invocation.options[name] ?? invocation.options[`--${name}`];
-    if (raw === undefined) return null;
-    return raw === true ? [] : splitList([raw]);
+  const args = invocationArguments(invocation);
+  const text = (name: string): string | undefined => {
+    const value = args.value(name);
+    return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
   };
-  const containsVm = values("containsVm")?.[0];
-  const randomizeText = values("randomize")?.[0];
+  const containsVm = text("containsVm");
+  const randomizeText = text("randomize");
   const randomize = randomizeText === undefined ? Number.NaN : Number(randomizeText);
-  const specifyVms = values("specify_vms");
-  const exclude = values("exclude_partial_match");
+  const specifyVms = args.list("specify_vms");
+  const exclude = args.list("exclude_partial_match");
   return {
     ...(containsVm === undefined ? {} : { containsVm }),
     ...(Number.isInteger(randomize) && randomize >= 0 ? { randomize } : {}),
@@ -264,62 +265,6 @@ function isExcluded(
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values.filter((v) => v.length > 0 && !isBookkeepingSpec(v)))];
-}
-
-/** Splits a command line into words: single and double quotes group, backslash escapes one character. */
-function tokenizeCommand(command: string): string[] {
-  const tokens: string[] = [];
-  let current = "";
-  let inToken = false;
-  let quote: "'" | '"' | null = null;
-  for (let i = 0; i < command.length; i += 1) {
-    const ch = command.charAt(i);
-    if (quote !== null) {
-      if (ch === quote) quote = null;
-      else if (ch === "\\" && quote === '"' && i + 1 < command.length) current += command.charAt(++i);
-      else current += ch;
-    } else if (ch === "'" || ch === '"') {
-      quote = ch;
-      inToken = true;
-    } else if (ch === "\\" && i + 1 < command.length) {
-      current += command.charAt(++i);
-      inToken = true;
-    } else if (/\s/.test(ch)) {
-      if (inToken) tokens.push(current);
-      current = "";
-      inToken = false;
-    } else {
-      current += ch;
-      inToken = true;
-    }
-  }
-  if (inToken) tokens.push(current);
-  return tokens;
-}
-
-/** Values of `--name` in `tokens` (last occurrence), `[]` for a bare flag, `null` when absent. */
-function optionValues(tokens: readonly string[], name: string): readonly string[] | null {
-  let found: string[] | null = null;
-  for (let i = 0; i < tokens.length; i += 1) {
-    const token = tokens[i] as string;
-    if (token === `--${name}`) {
-      const values: string[] = [];
-      for (let j = i + 1; j < tokens.length && !(tokens[j] as string).startsWith("--"); j += 1) {
-        values.push(tokens[j] as string);
-      }
-      found = splitList(values);
-    } else if (token.startsWith(`--${name}=`)) {
-      found = splitList([token.slice(name.length + 3)]);
-    }
-  }
-  return found;
-}
-
-function splitList(values: readonly string[]): string[] {
-  return values
-    .flatMap((v) => v.split(","))
-    .map((v) => v.trim())
-    .filter((v) => v.length > 0);
 }
 
 /**

@@ -2,7 +2,7 @@
  * COVERAGE and commands of a run (R35, R36): which `cmc-templates.py` and `run-sorry-cypress.py`
  * invocations started it, and a concise echo of their inputs. Internal; pure.
  */
-import type { InvocationObservation, RunnerLogObservation } from "@atvm-watch/artifacts";
+import { type InvocationObservation, invocationArguments, type RunnerLogObservation } from "@atvm-watch/artifacts";
 import type { Coverage } from "../domain.ts";
 import { compareText } from "../order.ts";
 import { selectorFromInvocation } from "../scope.ts";
@@ -76,10 +76,13 @@ export function runCommandsOf(
   return { invocations: found, categorized, coverage };
 }
 
-/** An option of an invocation, by name without dashes (`config_file`); keys with `--` are read too. */
-export function optionOf(inv: InvocationObservation | null, name: string): string | true | undefined {
-  if (inv === null) return undefined;
-  return inv.options[name] ?? inv.options[`--${name}`];
+/**
+ * An option of an invocation, by name without dashes (`config_file`), through the one option
+ * reader (`invocationArguments` of `@atvm-watch/artifacts`: the exact command first, then the
+ * recorded options with or without `--`): its value, `true` for a bare flag, `undefined` when absent.
+ */
+function optionOf(inv: InvocationObservation | null, name: string): string | true | undefined {
+  return inv === null ? undefined : invocationArguments(inv).value(name);
 }
 
 /**
@@ -101,8 +104,8 @@ export function coverageOf(
   const configFile = text(template, "config_file") ?? text(runner, "config_file");
   const flags: string[] = [];
   if (template !== null) {
-    for (const [key, value] of Object.entries(template.options)) {
-      if (value === true) flags.push(key.startsWith("--") ? key : `--${key}`);
+    for (const o of invocationArguments(template).occurrences) {
+      if (o.inline === null && o.words.length === 0 && !flags.includes(o.flag)) flags.push(o.flag);
     }
   }
   const categorize = options.categorized || optionOf(runner, "categorize") !== undefined;
