@@ -1,4 +1,4 @@
-import type { InvocationObservation } from "@atvm-watch/artifacts";
+import { type InvocationObservation, parseShellHistory } from "@atvm-watch/artifacts";
 import { describe, expect, it } from "vitest";
 import { locateRun, parseRunnerProcess, runnerActivity } from "../src/locate.ts";
 import type { ProcessInfo } from "../src/ports.ts";
@@ -67,6 +67,33 @@ describe("parseRunnerProcess", () => {
     expect(
       parseRunnerProcess(proc(5, "python3 /root/c/run-sorry-cypress.py --build_name=e2e-y"))?.build,
     ).toBe("e2e-y");
+  });
+  it("R21 R19 prefers the probe's real argv: an argument holding spaces is one word, never options", () => {
+    const argv = [
+      "python3",
+      "./run-sorry-cypress.py",
+      "--build_name",
+      "e2e-x",
+      "--comment",
+      "retry --categorize --build_name=other",
+    ];
+    const info = proc(5, argv.join(" "), { argv });
+    expect(parseRunnerProcess(info)).toMatchObject({ build: "e2e-x", categorized: false });
+    // Without argv the joined line is all there is: split at whitespace, the last --build_name wins.
+    expect(parseRunnerProcess(proc(5, argv.join(" ")))).toMatchObject({ build: "other", categorized: true });
+  });
+  it("R21 a --build_name without a value names no build (not the next option)", () => {
+    expect(
+      parseRunnerProcess(proc(5, "python3 ./run-sorry-cypress.py --build_name --categorize")),
+    ).toMatchObject({ build: null, categorized: true });
+  });
+  it("R19 a categorized runner invocation recorded by the history parser (keys with --) makes the run categorized", () => {
+    const history = parseShellHistory(
+      "python3 cmc-templates.py --template_name systemOS\npython3 run-sorry-cypress.py --build_name e2e-c --categorize\n",
+      { path: ".bash_history", sizeBytes: 0, mtimeMs: 0 },
+    );
+    const location = locateRun({ processes: [], invocations: history.observations });
+    expect(location).toMatchObject({ build: "e2e-c", live: false, categorized: true });
   });
   it("R21 ignores a grep or tail that merely mentions the runner, and defunct processes", () => {
     expect(parseRunnerProcess(proc(5, "grep run-sorry-cypress.py --build_name e2e-x"))).toBeNull();

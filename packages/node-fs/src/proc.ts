@@ -71,8 +71,8 @@ function readOrNull(path: string): string | null {
 }
 
 /**
- * Creates the `/proc` probe. `list()` reads `<procRoot>/<pid>/cmdline` (NUL-separated argv,
- * joined by single spaces) and `<procRoot>/<pid>/stat` (ppid, state `Z` = defunct, start time =
+ * Creates the `/proc` probe. `list()` reads `<procRoot>/<pid>/cmdline` (NUL-separated argv:
+ * `argv`, and joined by single spaces: `command`) and `<procRoot>/<pid>/stat` (ppid, state `Z` = defunct, start time =
  * `btime` + field 22 / CLK_TCK, so whole-second precision at best). A process with an empty
  * cmdline (kernel thread, zombie) is shown as `[comm]`, as `ps` does. Processes that vanish
  * mid-scan are skipped. Resolves `[]` when `procRoot` cannot be read. Sorted by pid.
@@ -100,12 +100,13 @@ export function createProcProbe(options: ProcProbeOptions = {}): ProcessProbe {
         const argv = cmdline.split("\0");
         if (argv.at(-1) === "") argv.pop();
         // cmdline is bytes; decode as UTF-8 only after splitting (NUL is never part of UTF-8 text).
-        const command =
-          argv.length > 0 ? Buffer.from(argv.join(" "), "latin1").toString("utf8") : `[${stat.comm}]`;
+        const words = argv.map((a) => Buffer.from(a, "latin1").toString("utf8"));
+        const command = words.length > 0 ? words.join(" ") : `[${stat.comm}]`;
         out.push({
           pid: stat.pid,
           ppid: stat.ppid,
           command,
+          ...(words.length > 0 ? { argv: words } : {}),
           defunct: stat.state === "Z",
           startedAt: bootMs === null ? null : bootMs + Math.round((stat.startTicks * 1000) / ticks),
         });

@@ -69,11 +69,18 @@ describe("createProcProbe over a fake /proc tree", () => {
       pid: 4242,
       ppid: 1,
       command: "python3 ./run-sorry-cypress.py --build_name e2e-0327 --categorize",
+      argv: ["python3", "./run-sorry-cypress.py", "--build_name", "e2e-0327", "--categorize"],
       defunct: false,
       startedAt: BTIME * 1000 + 123_450,
     });
     expect(list[2]).toMatchObject({ pid: 4300, ppid: 4242, command: "[npm exec cypres]", defunct: true });
-    expect(list[3]).toMatchObject({ ppid: 4242, command: "node /x/cypress (weird) name", defunct: false });
+    expect(list[3]).toMatchObject({
+      ppid: 4242,
+      command: "node /x/cypress (weird) name",
+      argv: ["node", "/x/cypress (weird) name"],
+      defunct: false,
+    });
+    expect(list[2]?.argv).toBeUndefined(); // no cmdline: no argv, the command is [comm]
   });
 
   it("uses the configured clock ticks per second", async () => {
@@ -108,6 +115,14 @@ describe.runIf(process.platform === "linux")("createProcProbe over the real /pro
     expect(found?.command).toBe(
       `${process.execPath} -e setTimeout(()=>{},5000) run-sorry-cypress.py --build_name x`,
     );
+    expect(found?.argv).toEqual([
+      process.execPath,
+      "-e",
+      "setTimeout(()=>{},5000)",
+      "run-sorry-cypress.py",
+      "--build_name",
+      "x",
+    ]);
     expect(found?.ppid).toBe(process.pid);
     expect(found?.defunct).toBe(false);
     // btime has whole-second precision, so allow a couple of seconds either way.

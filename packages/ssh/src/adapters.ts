@@ -268,11 +268,12 @@ export function createSshProbe(connection: SshConnection, roots: RemoteRoots = {
     async list() {
       const [result] = await runHelper(connection, roots, [{ op: "ps" }]);
       if (result === undefined || !result.ok) return [];
-      return (result.procs as [number, number, string, number | null, string][]).map(
-        ([pid, ppid, state, startedAt, command]): ProcessInfo => ({
+      return (result.procs as [number, number, string, number | null, string, string[]?][]).map(
+        ([pid, ppid, state, startedAt, command, argv]): ProcessInfo => ({
           pid,
           ppid,
           command,
+          ...(Array.isArray(argv) ? { argv } : {}),
           defunct: state === "Z",
           startedAt,
         }),

@@ -9,7 +9,8 @@
  * - `{op:"list", dir}` → `{ok:true, entries:[[path, sizeBytes, mtimeMs, bytesB64|null]…], issues:[[path, code]…]}`
  * - `{op:"read", path, offset, max}` → `{ok:true, data:b64}` | `{ok:false, code, message}`
  * - `{op:"stat", path}` → `{ok:true, entry:[path, size, mtimeMs]|null}`
- * - `{op:"ps"}` → `{ok:true, procs:[[pid, ppid, state, startMs|null, command]…]}`
+ * - `{op:"ps"}` → `{ok:true, procs:[[pid, ppid, state, startMs|null, command, argv?]…]}` (`argv`
+ *   only when splitting `command` at whitespace would not give it back: an argument with a space)
  * - `{op:"poll", dirs, stats?, match?, known:{path:[size, mtimeMs]}, offsets:{path:offset}, head?, skip?, max}`
  *   → the listings of `dirs`, the stat results of `stats`, and `contents:[[path, offset, b64, headB64|null]…]`
  *   for every listed or statted file that matches one of `match` (Python `re.fullmatch` sources;
@@ -171,7 +172,8 @@ def do_ps(op):
         if argv and argv[-1] == b"": argv.pop()
         command = b" ".join(argv).decode("utf-8", "replace") if argv else "[%s]" % comm
         start = None if btime is None else btime * 1000 + round(int(rest[19]) * 1000 / tck)
-        procs.append([int(pid), int(rest[1]), rest[0], start, command])
+        words = [w.decode("utf-8", "replace") for w in argv]
+        procs.append([int(pid), int(rest[1]), rest[0], start, command] + ([words] if argv and command.split() != words else []))
     procs.sort(key=lambda p: p[0])
     return {"ok": True, "procs": procs}
 def do_poll(op):

@@ -115,7 +115,10 @@ export interface ProcessProbeFixture {
   readonly known: { readonly pid: number; readonly commandIncludes: string };
 }
 
-/** The `ProcessProbe` contract: well-formed entries, unique pids, the known process present. */
+/**
+ * The `ProcessProbe` contract: well-formed entries (an `argv`, when given, is non-empty and joins
+ * to `command` with single spaces), unique pids, the known process present.
+ */
 export function testProcessProbeContract(name: string, setup: () => Promise<ProcessProbeFixture>): void {
   const wellFormed = (p: ProcessInfo): boolean =>
     Number.isInteger(p.pid) &&
@@ -124,6 +127,7 @@ export function testProcessProbeContract(name: string, setup: () => Promise<Proc
     p.ppid >= 0 &&
     typeof p.command === "string" &&
     typeof p.defunct === "boolean" &&
+    (p.argv === undefined || (p.argv.length > 0 && p.argv.join(" ") === p.command)) &&
     (p.startedAt === null || Number.isFinite(p.startedAt));
   describe(`ProcessProbe contract: ${name}`, () => {
     it("has a name and lists well-formed processes with unique pids", async () => {
