@@ -15,9 +15,9 @@ export * from "./reporter-json.ts";
 export * from "./runner-log.ts";
 export { decodeUtf8 } from "./runner-log-bytes.ts";
 export * from "./shell-history.ts";
-export * from "./tool-options.ts";
 export { parseStepTitle, parseUtcTimestamp, type StepTitle, secondsToMs, stripAnsi } from "./text.ts";
 export { declaredXmlEncoding, decodeArtifactText, decodeWindows1252 } from "./text-decode.ts";
+export * from "./tool-options.ts";
 export type {
   ArtifactMeta,
   BookkeepingObservation,

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -13,6 +14,13 @@ import { createSystemClock } from "../src/clock.ts";
 import { createProcProbe } from "../src/proc.ts";
 import { createLocalRunner } from "../src/runner.ts";
 import { createNodeFsSource } from "../src/source.ts";
+
+// A live process one of whose arguments holds a space, for the probe contract's argv case.
+const SPACED_ARGS = ["-e", "setTimeout(()=>{},600000)", "run-sorry-cypress.py", "--note", "a b  c"];
+const spacedChild = spawn(process.execPath, SPACED_ARGS, { stdio: "ignore" });
+afterAll(() => {
+  spacedChild.kill();
+});
 
 const made: string[] = [];
 afterAll(() => {
@@ -52,6 +60,7 @@ testArtifactSourceContract("node-fs", async (files) => {
 testProcessProbeContract("proc", async () => ({
   probe: createProcProbe(),
   known: { pid: process.pid, commandIncludes: "node" },
+  spaced: { pid: spacedChild.pid as number, argv: [process.execPath, ...SPACED_ARGS] },
 }));
 
 testClockContract("system", async () => ({

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -10,6 +11,13 @@ import {
 import { afterAll } from "vitest";
 import { createSshProbe, createSshRunner, createSshSource } from "../src/adapters.ts";
 import { describeSsh, useSshd } from "./setup.ts";
+
+// A live process one of whose arguments holds a space, for the probe contract's argv case.
+const SPACED_ARGS = ["-e", "setTimeout(()=>{},600000)", "run-sorry-cypress.py", "--note", "a b  c"];
+const spacedChild = spawn(process.execPath, SPACED_ARGS, { stdio: "ignore" });
+afterAll(() => {
+  spacedChild.kill();
+});
 
 const made: string[] = [];
 afterAll(() => {
@@ -43,6 +51,7 @@ describeSsh("ssh adapter contracts (real sshd on 127.0.0.1)", () => {
   testProcessProbeContract("ssh", async () => ({
     probe: createSshProbe(connect()),
     known: { pid: process.pid, commandIncludes: "node" },
+    spaced: { pid: spacedChild.pid as number, argv: [process.execPath, ...SPACED_ARGS] },
   }));
   testCommandRunnerContract("ssh", async () => ({
     runner: createSshRunner(connect()),

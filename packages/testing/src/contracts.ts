@@ -113,6 +113,12 @@ export interface ProcessProbeFixture {
   readonly probe: ProcessProbe;
   /** A process known to exist while the test runs (a real adapter passes its own pid and e.g. `node`). */
   readonly known: { readonly pid: number; readonly commandIncludes: string };
+  /**
+   * A process one of whose arguments holds a space (a real adapter spawns one, e.g.
+   * `node -e … "a b"`): the probe must give its words back, as `argv` (the joined `command` alone
+   * cannot tell `a b` from `a`, `b`).
+   */
+  readonly spaced: { readonly pid: number; readonly argv: readonly string[] };
 }
 
 /**
@@ -142,6 +148,12 @@ export function testProcessProbeContract(name: string, setup: () => Promise<Proc
       const { probe, known } = await setup();
       const found = (await probe.list()).find((p) => p.pid === known.pid);
       expect(found?.command).toContain(known.commandIncludes);
+    });
+    it("R21 gives the real argv of a process whose argument holds a space", async () => {
+      const { probe, spaced } = await setup();
+      const found = (await probe.list()).find((p) => p.pid === spaced.pid);
+      expect(found?.argv).toEqual(spaced.argv);
+      expect(found?.command).toBe(spaced.argv.join(" "));
     });
     it("answers repeated calls independently (no shared mutable result)", async () => {
       const { probe } = await setup();

@@ -28,8 +28,12 @@ testProcessProbeContract("memory", async () => ({
   probe: createMemoryProbe([
     processInfo(4242, "python3 run-sorry-cypress.py --build_name e2e-0327"),
     processInfo(4243, "npm exec cypress-cloud", { ppid: 4242, defunct: true }),
+    processInfo(4244, "python3 /root/my dir/run-sorry-cypress.py", {
+      argv: ["python3", "/root/my dir/run-sorry-cypress.py"],
+    }),
   ]),
   known: { pid: 4242, commandIncludes: "run-sorry-cypress.py" },
+  spaced: { pid: 4244, argv: ["python3", "/root/my dir/run-sorry-cypress.py"] },
 }));
 
 // The Notifier contract runs against the real adapter and the loopback webhook server in

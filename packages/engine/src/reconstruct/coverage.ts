@@ -2,7 +2,11 @@
  * COVERAGE and commands of a run (R35, R36): which `cmc-templates.py` and `run-sorry-cypress.py`
  * invocations started it, and a concise echo of their inputs. Internal; pure.
  */
-import { type InvocationObservation, invocationArguments, type RunnerLogObservation } from "@atvm-watch/artifacts";
+import {
+  type InvocationObservation,
+  invocationArguments,
+  type RunnerLogObservation,
+} from "@atvm-watch/artifacts";
 import type { Coverage } from "../domain.ts";
 import { compareText } from "../order.ts";
 import { selectorFromInvocation } from "../scope.ts";
