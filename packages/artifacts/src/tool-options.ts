@@ -56,8 +56,8 @@ export interface ToolArguments {
   value(name: string): string | true | undefined;
   /**
    * A multi-valued option (`--specify_vms a,b`, `--exclude_partial_match p1 p2`): its inline value
-   * and every word, split on commas, trimmed, empty parts dropped; `[]` for a bare flag, `null`
-   * when absent.
+   * (`--opt=a,b`: then the words after it are not its values, as in argparse), else every word;
+   * split on commas, trimmed, empty parts dropped; `[]` for a bare flag, `null` when absent.
    */
   list(name: string): readonly string[] | null;
   /** `true` when `name` occurs at all (a bare flag or with values). */
@@ -113,7 +113,7 @@ export function readToolArguments(args: readonly string[]): ToolArguments {
     list: (name) => {
       const o = lastOf.get(name);
       if (o === undefined) return null;
-      return [...(o.inline === null ? [] : [o.inline]), ...o.words]
+      return (o.inline === null ? o.words : [o.inline])
         .flatMap((w) => w.split(","))
         .map((w) => w.trim())
         .filter((w) => w.length > 0);

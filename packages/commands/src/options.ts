@@ -10,6 +10,7 @@
  *   per pattern and is written last, since it takes every word up to the next option);
  * - `python3 ./run-sorry-cypress.py --config_file cypress.atvm-config-gold.ts --build_name <build> [--categorize]`.
  */
+import { readToolArguments } from "@atvm-watch/artifacts";
 import { AtvmError, type BlacklistEntry, checkExplicitHosts, DEFAULT_BLACKLIST } from "@atvm-watch/engine";
 import { checkName } from "./names.ts";
 
@@ -193,7 +194,9 @@ export type CommandParse<T> =
   | { readonly ok: false; readonly reason: string };
 
 /**
- * Reads a template command's argv (as {@link parseShellCommand} gives it) back into options.
+ * Reads a template command's argv (as {@link parseShellCommand} gives it) back into options,
+ * through the one option reader (`readToolArguments` of `@atvm-watch/artifacts`, the same one
+ * shell history, the scope and the run location use) with validation on top.
  * Accepts `python3`/`python` and any path ending in `cmc-templates.py`, `--opt value` and
  * `--opt=value`, `--specify_vms` and `--exclude_partial_match` as comma- and/or space-separated
  * words. Absent options read as absent (`null`, `false`, `[]`): no defaults are added, so a
@@ -296,36 +299,37 @@ function readOptions(
   if (path === undefined || (path !== script && !path.endsWith(`/${script}`))) {
     throw new AtvmError("USAGE", `its script is not ${script} (found ${JSON.stringify(path ?? "")})`);
   }
-  const values = new Map<string, string[]>();
-  for (let i = 2; i < argv.length; i += 1) {
-    const word = argv[i] as string;
-    if (!word.startsWith("--")) throw new AtvmError("USAGE", `${JSON.stringify(word)} belongs to no option`);
-    const eq = word.indexOf("=");
-    const name = word.slice(2, eq < 0 ? undefined : eq);
-    const arity = known.get(name);
+  // The one option reader (argparse word rules), with this package's validation on top.
+  if (argv.includes("--"))
+    throw new AtvmError("USAGE", `-- (end of options) is not part of a ${script} command`);
+  const args = readToolArguments(argv.slice(2));
+  const stray = args.positional[0];
+  if (stray !== undefined) throw new AtvmError("USAGE", `${JSON.stringify(stray)} belongs to no option`);
+  const seen = new Set<string>();
+  for (const o of args.occurrences) {
+    const arity = o.flag.startsWith("--") ? known.get(o.name) : undefined;
     if (arity === undefined)
-      throw new AtvmError("USAGE", `--${name} is not a ${script} option this tool builds`);
-    if (values.has(name)) throw new AtvmError("USAGE", `--${name} is given twice`);
-    const got: string[] = [];
-    if (eq >= 0) got.push(word.slice(eq + 1));
-    else if (arity === "single") {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith("--")) throw new AtvmError("USAGE", `--${name} has no value`);
-      got.push(next);
-      i += 1;
-    } else if (arity === "list") {
-      while (i + 1 < argv.length && !(argv[i + 1] as string).startsWith("--")) got.push(argv[++i] as string);
+      throw new AtvmError("USAGE", `${o.flag} is not a ${script} option this tool builds`);
+    if (seen.has(o.name)) throw new AtvmError("USAGE", `${o.flag} is given twice`);
+    seen.add(o.name);
+    if (arity === "flag" && o.inline !== null) throw new AtvmError("USAGE", `${o.flag} takes no value`);
+    if (arity === "single" && o.inline === null && o.words.length === 0) {
+      throw new AtvmError("USAGE", `${o.flag} has no value`);
     }
-    if (arity === "flag" && eq >= 0) throw new AtvmError("USAGE", `--${name} takes no value`);
-    values.set(name, got);
+    // `--opt=value` carries its one value inline; a single option takes one word; a list every word.
+    const extra =
+      arity === "list" && o.inline === null
+        ? undefined
+        : o.words[arity === "single" && o.inline === null ? 1 : 0];
+    if (extra !== undefined) throw new AtvmError("USAGE", `${JSON.stringify(extra)} belongs to no option`);
   }
   return {
-    single: (name) => values.get(name)?.[0] ?? null,
-    list: (name) => {
-      const got = values.get(name);
-      return got === undefined ? null : got.flatMap((w) => w.split(",")).filter((w) => w !== "");
+    single: (name) => {
+      const value = args.value(name);
+      return typeof value === "string" ? value : null;
     },
-    flag: (name) => values.has(name),
+    list: (name) => args.list(name),
+    flag: (name) => args.has(name),
   };
 }
 

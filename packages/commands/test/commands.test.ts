@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { AtvmError } from "@atvm-watch/engine";
+import { type InvocationObservation, parseShellHistory } from "@atvm-watch/artifacts";
+import { AtvmError, parseRunnerProcess, selectorFromInvocation } from "@atvm-watch/engine";
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import {
@@ -13,6 +14,7 @@ import {
   parseShellCommand,
   parseTemplateArgv,
   planJsonSchema,
+  type RunnerOptions,
   type RunRequest,
   renderShellCommand,
   resolveRequest,
@@ -227,9 +229,42 @@ const templateOptions: fc.Arbitrary<TemplateOptions> = fc
   })
   .map(({ selector, ...rest }) => ({ ...rest, ...selector }));
 
+const runnerOptions: fc.Arbitrary<RunnerOptions> = fc.record({
+  configFile: word.map((w) => `${w}.ts`),
+  buildName: word,
+  categorize: fc.boolean(),
+});
+
+/** The selector a template command with `o` carries, written out from the option model (not from the reader). */
+function expectedSelector(o: TemplateOptions): Record<string, unknown> {
+  return {
+    ...(o.containsVm === null ? {} : { containsVm: o.containsVm }),
+    ...(o.randomize === null ? {} : { randomize: o.randomize }),
+    ...(o.specifyVms === null ? {} : { specifyVms: o.specifyVms }),
+    ...(o.excludePartialMatch.length === 0 ? {} : { excludePartialMatch: o.excludePartialMatch }),
+  };
+}
+
+/** `InvocationObservation.options` of a template command with `o`: keys as written, the first value of a list. */
+function expectedTemplateRecord(o: TemplateOptions): Record<string, string | true> {
+  return {
+    "--template_name": o.template,
+    "--config_file": o.configFile,
+    ...(o.containsVm === null ? {} : { "--containsVm": o.containsVm }),
+    ...(o.randomize === null ? {} : { "--randomize": String(o.randomize) }),
+    ...(o.specifyVms === null ? {} : { "--specify_vms": o.specifyVms.join(",") }),
+    ...(o.integration === null ? {} : { "--integration_type": o.integration }),
+    ...(o.plugin === null ? {} : { "--use_specified_plugin": o.plugin }),
+    ...(o.ignoreForceShutdown ? { "--ignore_force_shutdown": true } : {}),
+    ...(o.excludePartialMatch[0] === undefined
+      ? {}
+      : { "--exclude_partial_match": o.excludePartialMatch[0] }),
+  };
+}
+
 describe("command round trips", () => {
   test.prop([templateOptions])(
-    "parse(render(options)) = options for every template option set",
+    "R15 R37 R13 parse(render(options)) = options for every template option set, through the one option reader",
     (options) => {
       const line = renderShellCommand(templateArgv(options));
       const words = parseShellCommand(line);
@@ -237,18 +272,93 @@ describe("command round trips", () => {
       if (words.ok) expect(parseTemplateArgv(words.argv)).toEqual({ ok: true, value: options });
     },
   );
-  test.prop([
-    fc.record({ configFile: word.map((w) => `${w}.ts`), buildName: word, categorize: fc.boolean() }),
-  ])("parse(render(options)) = options for every runner option set", (options) => {
-    const words = parseShellCommand(renderShellCommand(runnerArgv(options)));
-    expect(words.ok && parseRunnerArgv(words.argv)).toEqual({ ok: true, value: options });
-  });
-  test.prop([templateOptions])("render(parse(x)) = x for every template command we render", (options) => {
+  test.prop([runnerOptions])(
+    "R15 parse(render(options)) = options for every runner option set, through the one option reader",
+    (options) => {
+      const words = parseShellCommand(renderShellCommand(runnerArgv(options)));
+      expect(words.ok && parseRunnerArgv(words.argv)).toEqual({ ok: true, value: options });
+    },
+  );
+  test.prop([templateOptions])("R15 render(parse(x)) = x for every template command we render", (options) => {
     const line = renderShellCommand(templateArgv(options));
     const words = parseShellCommand(line);
     const parsed = words.ok ? parseTemplateArgv(words.argv) : null;
     expect(parsed?.ok && renderShellCommand(templateArgv(parsed.value))).toBe(line);
   });
+  test.prop([runnerOptions])("R15 render(parse(x)) = x for every runner command we render", (options) => {
+    const line = renderShellCommand(runnerArgv(options));
+    const words = parseShellCommand(line);
+    const parsed = words.ok ? parseRunnerArgv(words.argv) : null;
+    expect(parsed?.ok && renderShellCommand(runnerArgv(parsed.value))).toBe(line);
+  });
+  test.prop([
+    templateOptions,
+    fc.constantFrom("", " > /tmp/e2e.launch.log 2>&1", " 2>&1 | tee /tmp/e2e.log"),
+  ])(
+    "R2 R37 the engine's selectorFromInvocation reads the rendered template command as its options (redirections and a tee are never values)",
+    (options, tail) => {
+      const command = renderShellCommand(templateArgv(options)) + tail;
+      const invocation: InvocationObservation = {
+        kind: "invocation",
+        file: ".bash_history",
+        tool: "cmc-templates",
+        command,
+        buildName: null,
+        options: {}, // only the command text: the selector must come from it
+        order: 0,
+        at: null,
+      };
+      expect(selectorFromInvocation(invocation)).toEqual(expectedSelector(options));
+    },
+  );
+  test.prop([runnerOptions, fc.boolean()])(
+    "R21 R19 the engine's parseRunnerProcess reads the rendered runner command's build name and --categorize (joined line and real argv)",
+    (options, withArgv) => {
+      const argv = runnerArgv(options);
+      const info = {
+        pid: 4242,
+        ppid: 1,
+        command: renderShellCommand(argv),
+        defunct: false,
+        startedAt: null,
+        ...(withArgv ? { argv } : {}),
+      };
+      expect(parseRunnerProcess(info)).toEqual({
+        info,
+        build: options.buildName,
+        categorized: options.categorize,
+      });
+    },
+  );
+  test.prop([templateOptions, runnerOptions])(
+    "R36 R2 R37 parseShellHistory of the rendered commands as history lines gives the same options",
+    (template, runner) => {
+      const templateLine = renderShellCommand(templateArgv(template));
+      const runnerLine = renderShellCommand(runnerArgv(runner));
+      const history = parseShellHistory(`cd /root/cdc && ${templateLine}\n${runnerLine}\n`, {
+        path: ".bash_history",
+      });
+      expect(history.issues).toEqual([]);
+      const [t, r] = history.observations;
+      // The exact command (R36), each option keyed as written with its (first) value.
+      expect(t).toMatchObject({ tool: "cmc-templates", command: templateLine, buildName: null });
+      expect(t?.options).toEqual(expectedTemplateRecord(template));
+      expect(t === undefined ? null : selectorFromInvocation(t)).toEqual(expectedSelector(template));
+      expect(r).toMatchObject({
+        tool: "run-sorry-cypress",
+        command: runnerLine,
+        buildName: runner.buildName,
+      });
+      expect(r?.options).toEqual({
+        "--config_file": runner.configFile,
+        "--build_name": runner.buildName,
+        ...(runner.categorize ? { "--categorize": true } : {}),
+      });
+      // Both readers agree with the strict one on the recorded text.
+      const words = parseShellCommand(t?.command ?? "");
+      expect(words.ok && parseTemplateArgv(words.argv)).toEqual({ ok: true, value: template });
+    },
+  );
   it("reads a recorded operator command (the watcher README's --specify_vms form)", () => {
     const got = parseTemplateArgv([
       "python3",
@@ -285,6 +395,27 @@ describe("command round trips", () => {
     expect(parseTemplateArgv([...t, "--containsVm"])).toEqual({
       ok: false,
       reason: expect.stringContaining("no value"),
+    });
+    expect(parseTemplateArgv([...t, "--ignore_force_shutdown=yes"])).toEqual({
+      ok: false,
+      reason: expect.stringContaining("takes no value"),
+    });
+    expect(parseTemplateArgv([...t, "--containsVm", "redhat9", "centos7"])).toEqual({
+      ok: false,
+      reason: expect.stringContaining('"centos7" belongs to no option'),
+    });
+    // argparse: an inline list value is the whole value; the next word is no part of it.
+    expect(parseTemplateArgv([...t, "--specify_vms=atvm9-redhat9.7", "atvm19-redhat9.7"])).toEqual({
+      ok: false,
+      reason: expect.stringContaining('"atvm19-redhat9.7" belongs to no option'),
+    });
+    expect(parseTemplateArgv([...t, "-u"])).toEqual({
+      ok: false,
+      reason: expect.stringContaining("-u is not"),
+    });
+    expect(parseTemplateArgv([...t, "--"])).toEqual({
+      ok: false,
+      reason: expect.stringContaining("end of options"),
     });
   });
 });
