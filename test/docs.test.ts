@@ -4,13 +4,21 @@
 // lines without a prompt) must appear in the real output. Commands that need a live controller
 // are allow-listed below, each with its reason.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseShellCommand } from "@atvm-watch/commands";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 
 const repo = join(import.meta.dirname, "..");
 const bin = join(repo, "packages/cli/bin/atvm.js");
+
+// Every command gets its own XDG state and cache folders (the plan/approve examples save plans
+// under $XDG_STATE_HOME/atvm-watch/plans/), so running the docs never writes to the user's home.
+// One folder for the whole file: an `atvm approve` example finds the plan an earlier example saved.
+const xdg = mkdtempSync(join(tmpdir(), "atvm-docs-xdg-"));
+afterAll(() => rmSync(xdg, { recursive: true, force: true }));
+const XDG_ENV = { XDG_STATE_HOME: join(xdg, "state"), XDG_CACHE_HOME: join(xdg, "cache") };
 
 /** Commands that cannot run here, by a substring of the command line, with why. */
 const NEEDS_CONTROLLER: readonly { match: string; why: string }[] = [
@@ -100,7 +108,7 @@ describe("docs that run", () => {
         const r = spawnSync(process.execPath, [bin, ...args], {
           cwd: repo,
           encoding: "utf8",
-          env: { ...process.env, NO_COLOR: "1", TZ: "UTC" },
+          env: { ...process.env, ...XDG_ENV, NO_COLOR: "1", TZ: "UTC" },
         });
         expect(r.stderr).not.toMatch(/unknown option|unknown command/);
         expect(r.status, r.stderr).toBe(0);
@@ -112,4 +120,12 @@ describe("docs that run", () => {
       },
     );
   }
+  // Runs after the documented commands above (tests of a file run in order).
+  it("R22 the documented atvm plan examples saved their plans under the temp XDG state folder, not the user's home", () => {
+    expect(all.some((c) => c.command.startsWith("npx atvm plan "))).toBe(true);
+    const plans = join(XDG_ENV.XDG_STATE_HOME, "atvm-watch", "plans");
+    expect(
+      existsSync(plans) ? readdirSync(plans).filter((n) => n.endsWith(".json")).length : 0,
+    ).toBeGreaterThan(0);
+  });
 });
