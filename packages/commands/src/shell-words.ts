@@ -1,5 +1,5 @@
 /**
- * The one shell-word module: argv → POSIX shell text (the renderer) and recorded shell text →
+ * Shell words for built commands: argv → POSIX shell text (the renderer) and recorded shell text →
  * argv (the parser), agreeing with each other: `parseShellCommand(renderShellCommand(argv))`
  * gives `argv` back for every argv, and `renderShellCommand` of a parsed rendered command gives
  * the same text (property-tested). Pure.
@@ -10,9 +10,10 @@
  * written as is, so a built command reads like the operators' own
  * (`--specify_vms atvm9-redhat9.7,atvm19-redhat9.7`, not `atvm9-redhat9.7\,…`).
  *
- * Parsing uses the POSIX lexer of `@atvm-watch/artifacts` (`splitShellWords`: quotes, escapes,
- * operators, redirections; no expansion of any kind), so recorded history and built commands are
- * read the same way.
+ * Parsing uses the one POSIX lexer, `splitShellWords` of `@atvm-watch/artifacts` (quotes, escapes,
+ * operators, redirections; no expansion of any kind), and the words are read as options by the one
+ * option reader, `readToolArguments` (same package, `tool-options.ts`; see `options.ts`), so
+ * recorded history, the engine's scope and run location, and built commands are read the same way.
  *
  * Quoting is not validation: a quoted `-oProxyCommand=id` is still an option to `ssh`. Names go
  * through `names.ts` before they reach a command.
