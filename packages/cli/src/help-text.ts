@@ -49,8 +49,9 @@ export const TRIAGE_HELP_AFTER = `
 For every FAIL host: its root-cause class, first failing step, first failing message, the
 evidence, and the matched signature (id, hint, replay policy: may a rerun help?). Then the
 run-wide incidents: several hosts failing the same way close together (likely infrastructure).
-Signatures: the built-in catalog, or --signatures FILE (atvm.signatures.v1 JSON, a regular file
-of at most 1 MiB; see docs/triage.md) which replaces it.
+Signatures: --signatures FILE (atvm.signatures.v1 JSON, a regular file of at most 1 MiB; see
+docs/triage.md), else the config's "signatures" file, else the built-in catalog. atvm summary,
+atvm diff and the atvm watch post use the same choice.
 Exit codes: 0 a triage was printed (also when nothing failed), 1 an unexpected failure,
 2 bad option, config or signatures file (one line saying which value and field), build not found.
 
@@ -64,10 +65,12 @@ export const DIFF_HELP_AFTER = `
 Compares the current run (or --build) with a baseline: newly failing hosts first (regressions),
 then still failing (known), fixed, and newly skipped or not run. The verdict is one of the
 atvm.diff.v1 verdicts (e.g. regression, known_failures_only).
---baseline is a path to an atvm.summary.v1 file (made with atvm summary) when such a file exists,
-else a build name in the same root, reconstructed inside its own run window.
+The baseline: --baseline, else $ATVM_BASELINE, else the config's "baseline" (a file, relative to
+the config file's folder). --baseline and ATVM_BASELINE name an atvm.summary.v1 file (made with
+atvm summary) when such a file exists, else a build name in the same root, reconstructed inside its
+own run window; a value with a "/" or ending in .json is a file and must exist.
 Exit codes: 0 a diff was printed (whatever the verdict), 1 an unexpected failure,
-2 bad option, an invalid baseline file (naming the file and field), or a build not found.
+2 no baseline, a missing or invalid baseline file (naming the file and field), or a build not found.
 
 Examples:
   npx atvm diff --root /root/cdc-e2e-cyp-12.17.4 --baseline e2e-redhat9.7-0326
@@ -87,7 +90,10 @@ Example:
 export const WATCH_HELP_AFTER = `
 Environment: MATTERMOST_ATVM_WEBHOOK (required), MATTERMOST_ATVM_CHANNEL, ATVM_WATCHER_CATEGORIZED
 (default: what the run's own artifacts say), ATVM_STATE_DIR, ATVM_BASELINE (an atvm.summary.v1
-file or a build name: the post then carries the diff verdict against it). State lives in <state-dir>/<build>/.
+file or a build name: the post then carries the diff verdict against it; --baseline wins over it,
+and it wins over the config's "baseline"; an unusable baseline is named on stderr and the post goes
+out without a verdict). FAIL lines are classed with --signatures, else the config's "signatures",
+else the built-in catalog, as atvm triage does. State lives in <state-dir>/<build>/.
 Delivery: the post's text is frozen in a durable intent before the request; a crash or timeout
 between the request and Mattermost's "ok" can give at most one duplicate, carrying the same
 notification id in its footer (docs/watcher.md).

@@ -7,11 +7,7 @@
  */
 
 import { commandExitStatus, isAtvmError } from "@atvm-watch/engine";
-import { createMattermostNotifier } from "@atvm-watch/mattermost";
 import { createLocalRunner, createProcProbe, createSystemClock } from "@atvm-watch/node-fs";
-import { renderMarkdown } from "@atvm-watch/status";
-import { DEFAULT_CATALOG, digestRun, type RunSummary, summarizeRun } from "@atvm-watch/triage";
-import { watchPolicy } from "@atvm-watch/watcher";
 import { Command, CommanderError } from "commander";
 import manifest from "../package.json" with { type: "json" };
 import { type ApproveCommandOptions, runApprove } from "./approve-command.ts";
@@ -31,77 +27,19 @@ import { createNodeDisk } from "./node-disk.ts";
 import { type PlanCommandOptions, runPlan } from "./plan-command.ts";
 import { type ReplayCommandOptions, runReplay } from "./replay-command.ts";
 import { type RunsCommandOptions, runRuns } from "./runs-command.ts";
-import { prepareRun, runStatus, type StatusCommandOptions } from "./status-command.ts";
+import { runStatus, type StatusCommandOptions } from "./status-command.ts";
 import {
   type DiffCommandOptions,
-  loadBaseline,
-  postTriageOf,
   runDiff,
   runSummary,
   runTriage,
   type SummaryCommandOptions,
   type TriageCommandOptions,
 } from "./triage-command.ts";
-import { runWatch, type WatchCommandOptions, type WatchWiring } from "./watch-command.ts";
+import { runWatch, type WatchCommandOptions } from "./watch-command.ts";
+import { watchWiring } from "./watch-wiring.ts";
 
 export type { CliIo, DiskPort, TextOut } from "./io.ts";
-
-/**
- * The real wiring of \`atvm watch\`: the one run observer (the same as \`atvm status\`), the Mattermost
- * notifier, markdown rendering, and `systemctl stop atvm-runner@<build>.service` for R1; the policy
- * is `watchPolicy` (@atvm-watch/watcher): at-least-once for an unknown outcome, ~24 h of retries.
- */
-function watchWiring(io: CliIo): WatchWiring {
-  let zone = "UTC";
-  let hangWindowMs: number | undefined;
-  // ATVM_BASELINE (an atvm.summary.v1 file or a build name in the same root): loaded once; when it
-  // cannot be loaded the post goes out without a verdict and stderr says why (never a crash).
-  let baseline: RunSummary | null = null;
-  let baselineLoaded = false;
-  return {
-    observer: ({ build, root, config }) => {
-      let prepared: ReturnType<typeof prepareRun> | null = null;
-      return async () => {
-        const where = {
-          ...(root !== undefined ? { root } : {}),
-          ...(config !== undefined ? { config } : {}),
-        };
-        prepared ??= prepareRun({ build, ...where }, io);
-        const run = await prepared;
-        zone = run.zone;
-        hangWindowMs = run.config.hangWindowMs;
-        const wanted = io.env.ATVM_BASELINE;
-        if (!baselineLoaded && wanted !== undefined && wanted !== "") {
-          baselineLoaded = true;
-          try {
-            baseline = await loadBaseline(wanted, where, io, "ATVM_BASELINE");
-          } catch (error) {
-            io.stderr.write(`atvm watch: ATVM_BASELINE not used: ${oneLine(error)}\n`);
-          }
-        }
-        const { snapshot } = await run.observer.observe();
-        return { snapshot };
-      };
-    },
-    notifier: (webhook, channel) =>
-      createMattermostNotifier({
-        webhookUrl: webhook,
-        ...(channel !== undefined && channel !== "" ? { channel } : {}),
-      }),
-    render: (snapshot) =>
-      renderMarkdown(snapshot, { zone, color: false, triage: postTriageOf(snapshot, zone, baseline) }),
-    summarize: (snapshot) =>
-      `${JSON.stringify(summarizeRun(snapshot, digestRun(snapshot, DEFAULT_CATALOG)), null, 2)}\n`,
-    terminateRunner: async (build) => {
-      const r = await createLocalRunner().run(["systemctl", "stop", "--", `atvm-runner@${build}.service`], {
-        timeoutMs: 60_000,
-      });
-      return { ok: r.exitCode === 0, detail: r.stderr.slice(0, 200) };
-    },
-    // Read after the first observation, which loads the config (its hangWindowMs, D9).
-    policy: () => watchPolicy({ hangWindowMs }),
-  };
-}
 
 /** An error as one line: its message's first line (an errno code leads it), never the stack. */
 function oneLine(error: unknown): string {
@@ -186,7 +124,10 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
   program
     .command("diff")
     .description("Compare the current run with a baseline build or atvm.summary.v1 file.")
-    .requiredOption("--baseline <build|file>", "baseline build name, or an atvm.summary.v1 file")
+    .option(
+      "--baseline <build|file>",
+      'baseline build name, or an atvm.summary.v1 file (default: $ATVM_BASELINE, else the config\'s "baseline")',
+    )
     .option("--root <dir>", rootOption)
     .option("--build <name>", "compare this build instead of the live or most recent run")
     .option("--config <file>", configOption)
@@ -223,6 +164,14 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
     )
     .option("--interval <seconds>", "seconds between polls (1..3600)", "30")
     .option("--config <file>", "config file (JSON); default <root>/atvm.config.json when present")
+    .option(
+      "--signatures <file>",
+      'signature catalog (atvm.signatures.v1 JSON) for the FAIL lines, as atvm triage (default: the config\'s "signatures", else built-in)',
+    )
+    .option(
+      "--baseline <build|file>",
+      "baseline for the post's Baseline: line (default: $ATVM_BASELINE, else the config's \"baseline\")",
+    )
     .addHelpText("after", WATCH_HELP_AFTER)
     .action(async (options: WatchCommandOptions) => {
       code = await runWatch(options, io, watchWiring(io));

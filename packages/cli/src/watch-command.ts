@@ -1,5 +1,6 @@
 /**
- * `atvm watch --build NAME [--root DIR] [--state-dir DIR] [--interval SECONDS] [--config FILE]`:
+ * `atvm watch --build NAME [--root DIR] [--state-dir DIR] [--interval SECONDS] [--config FILE]
+ * [--signatures FILE] [--baseline BUILD|FILE]`:
  * runs the per-run watcher (W1) for one build until its terminal state, posting each COMPLETED or
  * FAILED unit once (D3, D6, D10). State lives in `<state-dir>/<build>/` (W9).
  *
@@ -34,6 +35,10 @@ export interface WatchCommandOptions {
   readonly stateDir?: string;
   readonly interval?: string;
   readonly config?: string;
+  /** Signature catalog for the post's FAIL lines, as `atvm triage --signatures` (wins over config `signatures`). */
+  readonly signatures?: string;
+  /** Baseline for the post's `Baseline:` line, as `atvm diff --baseline` (wins over `ATVM_BASELINE`, config `baseline`). */
+  readonly baseline?: string;
 }
 
 /** What the lead wires at merge: the observer, the notifier, the renderer, the runner terminator. */
@@ -43,6 +48,10 @@ export interface WatchWiring {
     readonly build: string;
     readonly root: string | undefined;
     readonly config: string | undefined;
+    /** `--signatures FILE` (watch-wiring.ts loads it as `atvm triage` does). */
+    readonly signatures?: string | undefined;
+    /** `--baseline BUILD|FILE` (watch-wiring.ts picks the baseline as `atvm diff` does). */
+    readonly baseline?: string | undefined;
   }) => () => Promise<Observation>;
   /** The Mattermost notifier for a validated webhook URL and optional channel. */
   readonly notifier: (webhook: string, channel: string | undefined) => Notifier;
@@ -114,7 +123,13 @@ export async function runWatch(
   // template unit's ExecStart cannot know it; an explicit --root wins.
   const envRoot = io.env.ATVM_WATCHER_ROOT;
   const root = options.root ?? (envRoot === undefined || envRoot === "" ? undefined : envRoot);
-  const observe = wiring.observer({ build, root, config: options.config });
+  const observe = wiring.observer({
+    build,
+    root,
+    config: options.config,
+    signatures: options.signatures,
+    baseline: options.baseline,
+  });
   // W5: the mode comes from ATVM_WATCHER_CATEGORIZED when set, else from what the run's own
   // artifacts say (a categorized runner command or batches); it matters only for a fresh state.
   const flag = io.env.ATVM_WATCHER_CATEGORIZED;

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SummarySchema } from "@atvm-watch/triage";
 import { validateStrict } from "ctrf";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/main.ts";
 import { capture, fixedProbe } from "./fixture.ts";
 
@@ -28,12 +28,12 @@ const NOW = Date.parse(expected.finishedAt) + 3_600_000;
 const temp = mkdtempSync(join(tmpdir(), "atvm-triage-"));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-async function run(argv: string[]) {
+async function run(argv: string[], env: Record<string, string> = {}) {
   const io = capture();
   const code = await main(argv, {
     stdout: io.stdout,
     stderr: io.stderr,
-    env: { HOME: "/nonexistent-home" },
+    env: { HOME: "/nonexistent-home", ...env },
     probe: fixedProbe([]),
     clock: { now: () => NOW, monotonicMs: () => 0 },
     cwd: repo,
@@ -184,5 +184,172 @@ describe("atvm status --format ctrf", () => {
     expect(() => validateStrict(report)).not.toThrow();
     const summary = (report as { results: { summary: { failed: number } } }).results.summary;
     expect(summary.failed).toBe(failed.length);
+  });
+});
+
+// The baseline's precedence (T4): --baseline > ATVM_BASELINE > config "baseline" > none. Two
+// summaries of the same run tell which one was used: `regressed.json`, where the first FAIL host of
+// expected.json passed (so the diff says regression), and `same.json`, the run itself
+// (known_failures_only). The config is examples/flat-run's own, plus the key, in a temp folder.
+describe("the baseline: flag, env, config (T4, T5)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "atvm-baseline-keys-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const flatConfig = JSON.parse(readFileSync(join(repo, ROOT, "atvm.config.json"), "utf8")) as object;
+  const configWith = (name: string, extra: object): string => {
+    const file = join(dir, name);
+    writeFileSync(file, JSON.stringify({ ...flatConfig, ...extra }));
+    return file;
+  };
+  const target = failed[0]?.host;
+  const files = { regressed: join(dir, "regressed.json"), same: join(dir, "same.json") };
+  const verdict = async (argv: string[], env: Record<string, string> = {}) => {
+    const r = await run(["diff", "--root", ROOT, "--format", "json", ...argv], env);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    return (JSON.parse(r.out) as { verdict: string }).verdict;
+  };
+
+  beforeAll(async () => {
+    const summary = await run(["summary", "--root", ROOT]);
+    expect(summary.code).toBe(0);
+    writeFileSync(files.same, summary.out);
+    const doc = JSON.parse(summary.out) as { hosts: Record<string, unknown>[] };
+    doc.hosts = doc.hosts.map((h) => (h.host === target ? { host: target, status: "PASS" } : h));
+    writeFileSync(files.regressed, JSON.stringify(doc));
+  });
+
+  it("T4 T5 the two baseline summaries (from the real atvm summary) give different verdicts", async () => {
+    expect(await verdict(["--baseline", files.same])).toBe("known_failures_only");
+    expect(await verdict(["--baseline", files.regressed])).toBe("regression");
+  });
+
+  it("T4 config baseline, relative to the config file's folder, is used when nothing else names one", async () => {
+    const config = configWith("relative.json", { baseline: "regressed.json" });
+    expect(await verdict(["--config", config])).toBe("regression");
+  });
+
+  it("T4 config baseline: an absolute path and a ~/ path", async () => {
+    const absolute = configWith("absolute.json", { baseline: files.regressed });
+    expect(await verdict(["--config", absolute])).toBe("regression");
+    const home = configWith("home.json", { baseline: "~/same.json" });
+    expect(await verdict(["--config", home], { HOME: dir })).toBe("known_failures_only");
+  });
+
+  it("T4 ATVM_BASELINE wins over the config baseline", async () => {
+    const config = configWith("env-wins.json", { baseline: "regressed.json" });
+    expect(await verdict(["--config", config], { ATVM_BASELINE: files.same })).toBe("known_failures_only");
+    // An empty ATVM_BASELINE counts as unset: the config's baseline applies.
+    expect(await verdict(["--config", config], { ATVM_BASELINE: "" })).toBe("regression");
+  });
+
+  it("T4 --baseline wins over ATVM_BASELINE and the config baseline", async () => {
+    const config = configWith("flag-wins.json", { baseline: "same.json" });
+    const env = { ATVM_BASELINE: files.same };
+    expect(await verdict(["--config", config, "--baseline", files.regressed], env)).toBe("regression");
+    // A build name works as the flag's value too: the run itself.
+    expect(
+      await verdict(["--config", config, "--baseline", expected.build], { ATVM_BASELINE: files.regressed }),
+    ).toBe("known_failures_only");
+  });
+
+  it("T4 no baseline from any of the three exits 2 with one line naming all three", async () => {
+    const { code, out, err } = await run(["diff", "--root", ROOT]);
+    expect(code).toBe(2);
+    expect(out).toBe("");
+    expect(err.trim().split("\n")).toHaveLength(1);
+    expect(err).toContain("--baseline");
+    expect(err).toContain("ATVM_BASELINE");
+    expect(err).toContain('"baseline"');
+  });
+
+  it("T4 a config baseline file that does not exist exits 2 naming the path, the key and atvm summary", async () => {
+    const config = configWith("missing.json", { baseline: "nope/base.json" });
+    const { code, out, err } = await run(["diff", "--root", ROOT, "--config", config]);
+    expect(code).toBe(2);
+    expect(out).toBe("");
+    expect(err.trim().split("\n")).toHaveLength(1);
+    expect(err).toContain(
+      `baseline file ${join(dir, "nope/base.json")} (from "baseline" in ${config}) does not exist`,
+    );
+    expect(err).toContain("npx atvm summary");
+  });
+
+  it("T4 a --baseline or ATVM_BASELINE path that does not exist is a missing file, not an unknown build", async () => {
+    const missing = join(dir, "gone.json");
+    for (const [argv, env, origin] of [
+      [["--baseline", missing], {}, "--baseline"],
+      [[], { ATVM_BASELINE: missing }, "ATVM_BASELINE"],
+    ] as const) {
+      const { code, err } = await run(["diff", "--root", ROOT, ...argv], env);
+      expect(code).toBe(2);
+      expect(err).toBe(
+        `atvm: baseline file ${missing} (from ${origin}) does not exist; write it with npx atvm summary --build <baseline build> > ${missing}, or fix ${origin}\n`,
+      );
+    }
+  });
+});
+
+// The catalog's precedence (T2): --signatures > config "signatures" > the built-in catalog. The
+// custom catalog classes the ssh failure of examples/flat-run as runner-error under its own id.
+describe("the signature catalog: flag, config (T2)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "atvm-signature-keys-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const flatConfig = JSON.parse(readFileSync(join(repo, ROOT, "atvm.config.json"), "utf8")) as object;
+  const catalog = (id: string) => ({
+    schema: "atvm.signatures.v1",
+    signatures: [
+      {
+        id,
+        match: { message: "Permission denied \\(publickey" },
+        class: "runner-error",
+        hint: "rotate the lab key",
+        replay: "do-not-replay",
+      },
+    ],
+  });
+  writeFileSync(join(dir, "lab.json"), JSON.stringify(catalog("lab-key-rotated")));
+  writeFileSync(join(dir, "flag.json"), JSON.stringify(catalog("from-the-flag")));
+  const config = join(dir, "atvm.config.json");
+  writeFileSync(config, JSON.stringify({ ...flatConfig, signatures: "lab.json" }));
+  const ssh = failed.find((h) => h.messageIncludes?.includes("Permission denied (publickey,password)"));
+  const digestOf = async (argv: string[], command = "triage") => {
+    const r = await run([command, "--root", ROOT, "--format", "json", ...argv]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    return r.out;
+  };
+
+  it("T2 atvm triage uses the config's signatures (relative to the config file) without --signatures", async () => {
+    const out = await digestOf(["--config", config]);
+    const d = (JSON.parse(out) as { digests: Digest[] }).digests.find((x) => x.host === ssh?.host);
+    expect(d?.signature?.id).toBe("lab-key-rotated");
+    expect(d?.class).toBe("runner-error");
+  });
+
+  it("T2 --signatures wins over the config's signatures", async () => {
+    const out = await digestOf(["--config", config, "--signatures", join(dir, "flag.json")]);
+    const d = (JSON.parse(out) as { digests: Digest[] }).digests.find((x) => x.host === ssh?.host);
+    expect(d?.signature?.id).toBe("from-the-flag");
+  });
+
+  it("T2 T5 atvm summary uses the config's signatures too", async () => {
+    const r = await run(["summary", "--root", ROOT, "--config", config]);
+    expect(r.code).toBe(0);
+    const hosts = (
+      JSON.parse(r.out) as { hosts: { host: string; class?: string; signature?: string | null }[] }
+    ).hosts;
+    const h = hosts.find((x) => x.host === ssh?.host);
+    expect(h?.class).toBe("runner-error");
+    expect(h?.signature).toBe("lab-key-rotated");
+  });
+
+  it("T2 a config signatures file that cannot be read exits 2 naming the file and the key", async () => {
+    const bad = join(dir, "bad-config.json");
+    writeFileSync(bad, JSON.stringify({ ...flatConfig, signatures: "absent.json" }));
+    const { code, err } = await run(["triage", "--root", ROOT, "--config", bad]);
+    expect(code).toBe(2);
+    expect(err).toBe(
+      `atvm: cannot read signatures ${join(dir, "absent.json")}; check the path given to "signatures" in ${bad}\n`,
+    );
   });
 });

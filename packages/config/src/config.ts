@@ -151,6 +151,16 @@ export const ConfigSchema: z.ZodType<AtvmConfig> = z
       .describe(
         `Runner-log patterns by name (regular-expression source), overriding the defaults. Names: ${Object.keys(DEFAULT_RUNNER_LOG_PATTERNS).join(", ")}.`,
       ),
+    baseline: pathText
+      .optional()
+      .describe(
+        "Triage baseline (T4): an atvm.summary.v1 file (from `atvm summary`) that `atvm diff` and the `atvm watch` post compare the run with, when neither --baseline nor ATVM_BASELINE names one. Relative paths are relative to this config file's folder; absolute and ~/ paths are kept.",
+      ),
+    signatures: pathText
+      .optional()
+      .describe(
+        "Signature catalog (atvm.signatures.v1 JSON) replacing the built-in one (T2) for `atvm triage`, `summary`, `diff` and the `atvm watch` post, unless --signatures is given. Relative paths are relative to this config file's folder; absolute and ~/ paths are kept.",
+      ),
     logPrefixes: z
       .array(
         z
@@ -193,6 +203,10 @@ export interface AtvmConfig {
   readonly hangWindowMs?: number | undefined;
   readonly logPatterns?: Partial<Record<RunnerLogPatternName, string>> | undefined;
   readonly logPrefixes?: string[] | undefined;
+  /** Triage baseline file (atvm.summary.v1), relative to the config file's folder (`configFilePath`). */
+  readonly baseline?: string | undefined;
+  /** Signature catalog file (atvm.signatures.v1), relative to the config file's folder (`configFilePath`). */
+  readonly signatures?: string | undefined;
 }
 
 /** The JSON Schema (draft 2020-12) of the config file, from {@link ConfigSchema}. */

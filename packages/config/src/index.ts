@@ -12,3 +12,4 @@ export {
   MAX_CONFIG_BYTES,
   parseConfig,
 } from "./config.ts";
+export { configFilePath } from "./file-keys.ts";

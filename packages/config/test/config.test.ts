@@ -5,6 +5,7 @@ import { isAtvmError } from "@atvm-watch/engine";
 import { createMemorySource } from "@atvm-watch/testing";
 import { describe, expect, it } from "vitest";
 import { type AtvmConfig, configJsonSchema, extraRootsOf, layoutOf, loadConfig } from "../src/config.ts";
+import { configFilePath } from "../src/file-keys.ts";
 
 /** Loads `text` as the config file `c.json` of a memory source. */
 async function load(text: string): Promise<AtvmConfig | null> {
@@ -124,5 +125,42 @@ describe("config", () => {
       ...Object.keys(DEFAULT_RUNNER_LOG_PATTERNS),
     ];
     expect(keys.filter((k) => !doc.includes(`\`${k}\``))).toEqual([]);
+  });
+
+  it("T4 T2 baseline and signatures are optional file keys; empty or NUL values are refused naming the key", async () => {
+    await expect(
+      load('{ "baseline": "base.json", "signatures": "/etc/atvm/signatures.json" }'),
+    ).resolves.toEqual({
+      baseline: "base.json",
+      signatures: "/etc/atvm/signatures.json",
+    });
+    const empty = await errorOf(load('{ "baseline": "" }'));
+    expect(empty.code).toBe("CONFIG_INVALID");
+    expect(empty.message).toMatch(/^ {2}baseline: /m);
+    expect((await errorOf(load('{ "signatures": "a\\u0000b" }'))).message).toMatch(/^ {2}signatures: .*NUL/m);
+  });
+
+  it("T4 a file key is relative to the config file's folder; absolute kept; ~/ is $HOME", () => {
+    const file = "/srv/atvm/conf/atvm.config.json";
+    expect(configFilePath("base.json", file, "/root", "baseline")).toBe("/srv/atvm/conf/base.json");
+    expect(configFilePath("./b/../base.json", file, "/root", "baseline")).toBe("/srv/atvm/conf/base.json");
+    expect(configFilePath("../baselines/0326.json", file, "/root", "baseline")).toBe(
+      "/srv/atvm/baselines/0326.json",
+    );
+    expect(configFilePath("/var/lib/base.json", file, "/root", "baseline")).toBe("/var/lib/base.json");
+    expect(configFilePath("~/base.json", file, "/home/qa", "baseline")).toBe("/home/qa/base.json");
+  });
+
+  it("T4 a ~/ file key without $HOME is CONFIG_INVALID naming the key, the file and the fix", () => {
+    let caught: unknown;
+    try {
+      configFilePath("~/base.json", "/srv/atvm.config.json", undefined, "baseline");
+    } catch (error) {
+      caught = error;
+    }
+    expect(isAtvmError(caught) && caught.code).toBe("CONFIG_INVALID");
+    expect((caught as Error).message).toBe(
+      '"baseline" in /srv/atvm.config.json starts with ~/ but $HOME is not set; write an absolute path or one relative to the config file',
+    );
   });
 });

@@ -25,7 +25,7 @@ import {
   jsonLineLogger,
   runWatcher,
   type WatcherLogRecord,
-} from "../src/loop.ts";
+} from "../src/index.ts";
 import { watchPolicy } from "../src/policy.ts";
 
 const WEBHOOK = "https://chat.example.test/hooks/k7x9secrethookid42";
