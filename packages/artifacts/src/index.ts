@@ -17,6 +17,7 @@ export { decodeUtf8 } from "./runner-log-bytes.ts";
 export * from "./shell-history.ts";
 export { parseStepTitle, parseUtcTimestamp, type StepTitle, secondsToMs, stripAnsi } from "./text.ts";
 export { declaredXmlEncoding, decodeArtifactText, decodeWindows1252 } from "./text-decode.ts";
+export { PARSER_VERSION } from "./version.ts";
 export type {
   ArtifactMeta,
   BookkeepingObservation,

@@ -9,3 +9,14 @@ export {
 export { createLocalRunner, type LocalRunnerOptions } from "./runner.ts";
 export { createNodeFsSource, type NodeFsSourceOptions } from "./source.ts";
 export { type FileStateStore, openFileStateStore, stateIoError } from "./state-store.ts";
+export {
+  DEFAULT_MAX_PACK_BYTES,
+  type FlushOutcome,
+  openParseCache,
+  PACK_FORMAT,
+  type ParseCacheOptions,
+  type ParseCacheStats,
+  type PersistentParseCache,
+  parseCacheDir,
+  RACY_WINDOW_MS,
+} from "./parse-cache.ts";
