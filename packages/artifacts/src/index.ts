@@ -17,7 +17,6 @@ export { decodeUtf8 } from "./runner-log-bytes.ts";
 export * from "./shell-history.ts";
 export { parseStepTitle, parseUtcTimestamp, type StepTitle, secondsToMs, stripAnsi } from "./text.ts";
 export { declaredXmlEncoding, decodeArtifactText, decodeWindows1252 } from "./text-decode.ts";
-export { PARSER_VERSION } from "./version.ts";
 export type {
   ArtifactMeta,
   BookkeepingObservation,
@@ -41,3 +40,4 @@ export type {
   TestFailure,
 } from "./types.ts";
 export { PARSE_ISSUE_KINDS } from "./types.ts";
+export { PARSER_VERSION } from "./version.ts";

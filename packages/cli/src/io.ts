@@ -27,7 +27,10 @@ export interface DiskPort {
    * (node-fs `openParseCache`: `$XDG_CACHE_HOME/atvm-watch/`, else `~/.cache/atvm-watch/`, from
    * `env`). Disks without one (ssh) are never cached. Never rejects.
    */
-  openParseCache?(root: string, env: Readonly<Record<string, string | undefined>>): Promise<PersistentParseCache>;
+  openParseCache?(
+    root: string,
+    env: Readonly<Record<string, string | undefined>>,
+  ): Promise<PersistentParseCache>;
 }
 
 /** The outside world of one `main` call. Every field defaults to the real process's. */

@@ -22,9 +22,9 @@ import {
   type ParseCache,
   type RunObserver,
 } from "@atvm-watch/engine";
+import type { PersistentParseCache } from "@atvm-watch/node-fs";
 import { assertZone, renderMarkdown, renderText, toStatusJson } from "@atvm-watch/status";
 import { DEFAULT_CATALOG, detectIncidents, digestRun, toCtrf } from "@atvm-watch/triage";
-import type { PersistentParseCache } from "@atvm-watch/node-fs";
 import { parseControllerSpec, runFleet, runRemoteStatus } from "./fleet-command.ts";
 import type { CliIo } from "./io.ts";
 
@@ -214,7 +214,10 @@ export async function runStatus(options: StatusCommandOptions, io: CliIo): Promi
   }
   const root = resolve(io.cwd, options.root ?? ".");
   const cache = options.cache === false ? undefined : await io.disk.openParseCache?.(root, io.env);
-  await print(await prepareRun({ ...options, ...(cache !== undefined ? { parseCache: cache } : {}) }, io), null);
+  await print(
+    await prepareRun({ ...options, ...(cache !== undefined ? { parseCache: cache } : {}) }, io),
+    null,
+  );
   const note = cache === undefined ? "not used (--no-cache)" : await flushNote(cache);
   if (options.verbose === true) io.stderr.write(`atvm: parse cache: ${note}\n`);
   return 0;
@@ -229,7 +232,8 @@ async function flushNote(cache: PersistentParseCache): Promise<string> {
   const { written, problem } = await cache.flush();
   const { loaded, hits, misses } = cache.stats();
   const counts = `${hits} file(s) reused, ${misses} parsed (pack held ${loaded})`;
-  if (problem !== null) return `${cache.file}: ${counts}; not saved: ${problem}; the status is the same without it`;
+  if (problem !== null)
+    return `${cache.file}: ${counts}; not saved: ${problem}; the status is the same without it`;
   const ignored = cache.loadProblem === null ? "" : `; ${cache.loadProblem}`;
   return `${cache.file}: ${counts}${written ? ", saved" : ", unchanged"}${ignored}`;
 }

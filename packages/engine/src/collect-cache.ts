@@ -8,7 +8,7 @@
  * The cache is consulted only for a path the collector has not seen yet in this process (its
  * in-memory cache answers after that), and only when every input of the parse is in the key.
  */
-import { decodeArtifactText, type ParseResult, type Observation } from "@atvm-watch/artifacts";
+import { decodeArtifactText, type Observation, type ParseResult } from "@atvm-watch/artifacts";
 import type { ArtifactKind } from "./collect-layout.ts";
 import type { CollectParsers } from "./collect-parsers.ts";
 import type { ArtifactEntry, ParseCache, ParseCacheKey } from "./ports.ts";

@@ -47,7 +47,13 @@ export {
 } from "./collect-parsers.ts";
 export { decodeUtf8, escapePathBytes, hasByteEscape, unescapePath } from "./collect-utf8.ts";
 
-import { ARTIFACT_KINDS, type ArtifactKind, type CollectLayout, DEFAULT_LAYOUT, sameListing } from "./collect-layout.ts";
+import {
+  ARTIFACT_KINDS,
+  type ArtifactKind,
+  type CollectLayout,
+  DEFAULT_LAYOUT,
+  sameListing,
+} from "./collect-layout.ts";
 import { AtvmError } from "./errors.ts";
 import type { ArtifactEntry, ArtifactSource, ParseCache } from "./ports.ts";
 

@@ -1,15 +1,5 @@
 export { createSystemClock } from "./clock.ts";
 export {
-  createProcProbe,
-  type ProcProbeOptions,
-  type ProcStat,
-  parseBootTimeMs,
-  parseProcStat,
-} from "./proc.ts";
-export { createLocalRunner, type LocalRunnerOptions } from "./runner.ts";
-export { createNodeFsSource, type NodeFsSourceOptions } from "./source.ts";
-export { type FileStateStore, openFileStateStore, stateIoError } from "./state-store.ts";
-export {
   DEFAULT_MAX_PACK_BYTES,
   type FlushOutcome,
   openParseCache,
@@ -20,3 +10,13 @@ export {
   parseCacheDir,
   RACY_WINDOW_MS,
 } from "./parse-cache.ts";
+export {
+  createProcProbe,
+  type ProcProbeOptions,
+  type ProcStat,
+  parseBootTimeMs,
+  parseProcStat,
+} from "./proc.ts";
+export { createLocalRunner, type LocalRunnerOptions } from "./runner.ts";
+export { createNodeFsSource, type NodeFsSourceOptions } from "./source.ts";
+export { type FileStateStore, openFileStateStore, stateIoError } from "./state-store.ts";

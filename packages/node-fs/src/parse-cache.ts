@@ -85,14 +85,22 @@ export interface PersistentParseCache extends ParseCache {
 }
 
 /** `[path, ino, sizeBytes, mtimeMs, context digest, observations, issues]`, one cached file. */
-type PackEntry = [string, number, number, number, string, ParseCacheValue["observations"], ParseCacheValue["issues"]];
+type PackEntry = [
+  string,
+  number,
+  number,
+  number,
+  string,
+  ParseCacheValue["observations"],
+  ParseCacheValue["issues"],
+];
 
 /** The cache folder for `env` (see the module comment), or `null` when neither variable gives one. */
 export function parseCacheDir(env: Readonly<Record<string, string | undefined>>): string | null {
   const xdg = env.XDG_CACHE_HOME;
-  if (xdg !== undefined && xdg.startsWith("/")) return join(xdg, "atvm-watch");
+  if (xdg?.startsWith("/") === true) return join(xdg, "atvm-watch");
   const home = env.HOME;
-  if (home !== undefined && home.startsWith("/")) return join(home, ".cache", "atvm-watch");
+  if (home?.startsWith("/") === true) return join(home, ".cache", "atvm-watch");
   return null;
 }
 
@@ -131,7 +139,8 @@ async function loadPack(
   try {
     const st = await handle.stat();
     if (!st.isFile()) return none(`${file} is not a regular file; ignored`);
-    if (st.size > maxBytes) return none(`${file} is ${st.size} bytes, over the ${maxBytes}-byte bound; ignored`);
+    if (st.size > maxBytes)
+      return none(`${file} is ${st.size} bytes, over the ${maxBytes}-byte bound; ignored`);
     const uid = process.getuid?.();
     if ((uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0)
       return none(`${file} is not owned by this user or is writable by others; ignored`);
@@ -170,7 +179,10 @@ export async function openParseCache(options: ParseCacheOptions): Promise<Persis
   }
   const name = `${sha256(rootReal)}.pack`;
   const file = dir === null ? null : join(dir, name);
-  const loaded = file === null ? { entries: new Map<string, PackEntry>(), problem: null } : await loadPack(file, rootReal, maxBytes);
+  const loaded =
+    file === null
+      ? { entries: new Map<string, PackEntry>(), problem: null }
+      : await loadPack(file, rootReal, maxBytes);
   const entries = loaded.entries;
   const loadedCount = entries.size;
   const touched = new Set<string>();
@@ -224,7 +236,8 @@ export async function openParseCache(options: ParseCacheOptions): Promise<Persis
     stats: () => ({ loaded: loadedCount, hits, misses, stored }),
     async flush() {
       if (file === null || dir === null) return { written: false, problem: null };
-      if (!dirty && touched.size === entries.size && loaded.problem === null) return { written: false, problem: null };
+      if (!dirty && touched.size === entries.size && loaded.problem === null)
+        return { written: false, problem: null };
       const kept: PackEntry[] = [];
       for (const path of [...touched].sort()) kept.push(entries.get(path) as PackEntry);
       try {
@@ -232,7 +245,10 @@ export async function openParseCache(options: ParseCacheOptions): Promise<Persis
         const store = await openFileStateStore(dir);
         if (Buffer.byteLength(text) > maxBytes) {
           await store.remove(name);
-          return { written: false, problem: `the pack would be over the ${maxBytes}-byte bound; not written` };
+          return {
+            written: false,
+            problem: `the pack would be over the ${maxBytes}-byte bound; not written`,
+          };
         }
         await store.put(name, text);
         return { written: true, problem: null };
