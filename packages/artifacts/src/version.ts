@@ -1,7 +1,7 @@
 /**
  * The version of what the parsers of this package produce (observations and issues).
  *
- * A persisted parse result (the `atvm status` parse cache, docs/status.md "Parse cache") is
+ * A persisted parse result (the `atvm status` parse cache, docs/getting-started.md "The parse cache") is
  * reused only when it was written under the same `PARSER_VERSION`, so: **bump it when any parser
  * output changes** — a field added, removed or renamed, a value computed differently, an issue
  * worded differently. Any new string works (e.g. a date with a counter); it is compared for

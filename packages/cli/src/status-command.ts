@@ -44,7 +44,7 @@ export interface StatusCommandOptions {
   readonly controller?: readonly string[];
   /** `--ssh-config FILE`: an ssh_config(5) file for the OpenSSH client (`ssh -F`). */
   readonly sshConfig?: string;
-  /** `false` with `--no-cache`: neither read nor write the persistent parse cache (docs/status.md "Parse cache"). */
+  /** `false` with `--no-cache`: neither read nor write the persistent parse cache (docs/getting-started.md "The parse cache"). */
   readonly cache?: boolean;
   /** `--verbose`: one stderr line on what the parse cache did. */
   readonly verbose?: boolean;

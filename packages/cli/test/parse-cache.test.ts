@@ -1,4 +1,4 @@
-// `atvm status` with its persistent parse cache (docs/status.md "Parse cache", issue "Fleet scale"):
+// `atvm status` with its persistent parse cache (docs/getting-started.md "The parse cache", issue "Fleet scale"):
 // cached and uncached snapshots (the JSON output) are the same over every bundled example and over
 // generated runs (the fixture generator's real reporter output, the benchmark corpus), also after a
 // file is modified or replaced, and when the cache is corrupt or unwritable. Real file systems; the

@@ -1,6 +1,6 @@
 /**
- * The collector's side of the persistent parse cache (ports.ts `ParseCache`; docs/status.md
- * "Parse cache"): which files may use it, the key of each, and which parse results may be stored.
+ * The collector's side of the persistent parse cache (ports.ts `ParseCache`; docs/getting-started.md
+ * "The parse cache"): which files may use it, the key of each, and which parse results may be stored.
  * Pure; the store itself is an adapter (node-fs `openParseCache`).
  *
  * Only whole-file kinds (JUnit XML, reporter JSON, Cypress config, inventory, shell history) are

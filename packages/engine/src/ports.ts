@@ -185,7 +185,7 @@ export interface ParseCacheValue {
 
 /**
  * A persistent store of whole-file parse results across processes (`atvm status` run again and
- * again; issue "Fleet scale", docs/status.md "Parse cache"). Pure port, synchronous: the adapter
+ * again; issue "Fleet scale", docs/getting-started.md "The parse cache"). Pure port, synchronous: the adapter
  * (node-fs `openParseCache`) loads its pack before the poll and writes it after. `get` answers only
  * when every field of the key matches what was `set`; a value must round-trip through JSON
  * unchanged (the collector only stores parser output, which is plain JSON data). Never throws.

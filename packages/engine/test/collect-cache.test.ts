@@ -1,5 +1,5 @@
 // The collector's use of the persistent parse cache port (collect-cache.ts; issue "Fleet scale",
-// docs/status.md "Parse cache"), over the REAL parsers and real reporter output: the bundled
+// docs/getting-started.md "The parse cache"), over the REAL parsers and real reporter output: the bundled
 // examples and the fixture generator's reporter cases (test/fixtures/reporters/**).
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";

@@ -1,6 +1,6 @@
 /**
  * The persistent parse cache of `atvm status` on the local disk (the engine's `ParseCache` port;
- * docs/status.md "Parse cache", issue "Fleet scale").
+ * docs/getting-started.md "The parse cache", issue "Fleet scale").
  *
  * - Where: `$XDG_CACHE_HOME/atvm-watch/` when that is an absolute path, else `~/.cache/atvm-watch/`
  *   (XDG Base Directory Specification, https://specifications.freedesktop.org/basedir-spec/latest/:

@@ -1,4 +1,4 @@
-// The parse cache's pack on a real file system (parse-cache.ts; docs/status.md "Parse cache"):
+// The parse cache's pack on a real file system (parse-cache.ts; docs/getting-started.md "The parse cache"):
 // keys, one pack per root, bounded and checked loads, and never a crash on a bad pack.
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
