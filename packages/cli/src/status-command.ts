@@ -218,7 +218,12 @@ export async function runStatus(options: StatusCommandOptions, io: CliIo): Promi
     await prepareRun({ ...options, ...(cache !== undefined ? { parseCache: cache } : {}) }, io),
     null,
   );
-  const note = cache === undefined ? "not used (--no-cache)" : await flushNote(cache);
+  const note =
+    cache !== undefined
+      ? await flushNote(cache)
+      : options.cache === false
+        ? "not used (--no-cache)"
+        : "not used (this disk has none)";
   if (options.verbose === true) io.stderr.write(`atvm: parse cache: ${note}\n`);
   return 0;
 }
