@@ -41,3 +41,4 @@ export type {
   TestFailure,
 } from "./types.ts";
 export { PARSE_ISSUE_KINDS } from "./types.ts";
+export { PARSER_VERSION } from "./version.ts";

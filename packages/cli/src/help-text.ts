@@ -28,6 +28,16 @@ Exit codes: 0 a status was printed (any run state), 1 an unexpected failure or a
 stdout (one line, no stack trace), 2 bad option or config, or a build not found, 3 a controller
 could not be reached (unreachable, host key unknown or changed, authentication failed).
 
+Parse cache (docs/getting-started.md): parsed JUnit XML, reporter JSON, Cypress config,
+inventory and shell history are kept in $XDG_CACHE_HOME/atvm-watch/ (default
+~/.cache/atvm-watch/), one <digest of the root>.pack per automation root, so a repeated status
+re-parses only new or changed files. A file is reused only when its path, inode, size and mtime,
+the parser version, the parser options and the known hosts are all the same; the output is
+always what a fresh parse gives. A corrupt, foreign or over-256-MiB pack is ignored and
+rewritten; an unwritable cache folder means no cache, same output. --no-cache neither reads nor
+writes it (delete the folder to clear it); --verbose says what it did on stderr. Local roots
+only; atvm watch does not use it.
+
 Remote controllers (docs/fleet.md): --controller [user@]host[:/root] reads the run over ssh with
 your OpenSSH client (~/.ssh/config, agent, known_hosts; BatchMode, host keys checked), one ssh
 round trip per poll; the controller needs python3. Two or more --controller (or "controllers" in

@@ -1,5 +1,6 @@
 /** What `main` touches outside itself, injectable for tests and for other transports (ssh). */
 import type { ArtifactSource, Clock, ProcessProbe } from "@atvm-watch/engine";
+import type { PersistentParseCache } from "@atvm-watch/node-fs";
 
 /** A writable text stream (process.stdout-like). */
 export interface TextOut {
@@ -21,6 +22,15 @@ export interface DiskPort {
    * `extraRoots` too (node-fs `extraRoots`, e.g. `/tmp` for `/tmp/<build>.log`).
    */
   open(root: string, extraRoots: readonly string[]): ArtifactSource;
+  /**
+   * Optional: the persistent parse cache of the automation root `root` (absolute) for `atvm status`
+   * (node-fs `openParseCache`: `$XDG_CACHE_HOME/atvm-watch/`, else `~/.cache/atvm-watch/`, from
+   * `env`). Disks without one (ssh) are never cached. Never rejects.
+   */
+  openParseCache?(
+    root: string,
+    env: Readonly<Record<string, string | undefined>>,
+  ): Promise<PersistentParseCache>;
 }
 
 /** The outside world of one `main` call. Every field defaults to the real process's. */

@@ -100,6 +100,8 @@ export async function main(argv: readonly string[], partialIo: Partial<CliIo> = 
       "--ssh-config <file>",
       "ssh_config(5) file for the OpenSSH client (ssh -F); default ~/.ssh/config",
     )
+    .option("--no-cache", "neither read nor write the parse cache (~/.cache/atvm-watch/, see below)")
+    .option("--verbose", "print one stderr line on what the parse cache did")
     .addHelpText("after", STATUS_HELP_AFTER)
     .action(async (options: StatusCommandOptions) => {
       code = await runStatus({ ...options, version: manifest.version }, io);

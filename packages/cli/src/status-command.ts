@@ -15,7 +15,14 @@ import {
   layoutOf,
   loadConfig,
 } from "@atvm-watch/config";
-import { AtvmError, createCollectParsers, createRunObserver, type RunObserver } from "@atvm-watch/engine";
+import {
+  AtvmError,
+  createCollectParsers,
+  createRunObserver,
+  type ParseCache,
+  type RunObserver,
+} from "@atvm-watch/engine";
+import type { PersistentParseCache } from "@atvm-watch/node-fs";
 import { assertZone, renderMarkdown, renderText, toStatusJson } from "@atvm-watch/status";
 import { DEFAULT_CATALOG, detectIncidents, digestRun, toCtrf } from "@atvm-watch/triage";
 import { parseControllerSpec, runFleet, runRemoteStatus } from "./fleet-command.ts";
@@ -37,6 +44,10 @@ export interface StatusCommandOptions {
   readonly controller?: readonly string[];
   /** `--ssh-config FILE`: an ssh_config(5) file for the OpenSSH client (`ssh -F`). */
   readonly sshConfig?: string;
+  /** `false` with `--no-cache`: neither read nor write the persistent parse cache (docs/getting-started.md "The parse cache"). */
+  readonly cache?: boolean;
+  /** `--verbose`: one stderr line on what the parse cache did. */
+  readonly verbose?: boolean;
 }
 
 /** A zone and, when it was not what the user set, a note saying what was read and where. */
@@ -103,7 +114,10 @@ export interface PreparedRun {
  * `INVALID_NAME`) for bad operator input. Writes a zone note to stderr when the zone was not set.
  */
 export async function prepareRun(
-  options: Pick<StatusCommandOptions, "root" | "build" | "config" | "tz">,
+  options: Pick<StatusCommandOptions, "root" | "build" | "config" | "tz"> & {
+    /** The persistent parse cache (`atvm status` only; the watcher keeps its own in-memory cache). */
+    readonly parseCache?: ParseCache;
+  },
   io: CliIo,
 ): Promise<PreparedRun> {
   const root = resolve(io.cwd, options.root ?? ".");
@@ -157,6 +171,7 @@ export async function prepareRun(
       ...(home !== undefined ? { homeDir: home } : {}),
       parsers: createCollectParsers(config.logPatterns, config.logPrefixes),
       decode: decodeArtifactText,
+      ...(options.parseCache !== undefined ? { parseCache: options.parseCache } : {}),
     },
     ...(blacklist !== undefined ? { blacklist } : {}),
     ...(options.build !== undefined ? { build: options.build } : {}),
@@ -197,8 +212,35 @@ export async function runStatus(options: StatusCommandOptions, io: CliIo): Promi
   if (controllers.length === 1) {
     return runRemoteStatus(parseControllerSpec(controllers[0] as string), options, io, prepareRun, print);
   }
-  await print(await prepareRun(options, io), null);
+  const root = resolve(io.cwd, options.root ?? ".");
+  const cache = options.cache === false ? undefined : await io.disk.openParseCache?.(root, io.env);
+  await print(
+    await prepareRun({ ...options, ...(cache !== undefined ? { parseCache: cache } : {}) }, io),
+    null,
+  );
+  const note =
+    cache !== undefined
+      ? await flushNote(cache)
+      : options.cache === false
+        ? "not used (--no-cache)"
+        : "not used (this disk has none)";
+  if (options.verbose === true) io.stderr.write(`atvm: parse cache: ${note}\n`);
   return 0;
+}
+
+/**
+ * Writes the parse cache's pack after the status was printed, and says in one line what the cache
+ * did (for `--verbose`). A cache that cannot be read or written changes nothing but this line.
+ */
+async function flushNote(cache: PersistentParseCache): Promise<string> {
+  if (cache.file === null) return "not used (no cache folder: set XDG_CACHE_HOME or HOME)";
+  const { written, problem } = await cache.flush();
+  const { loaded, hits, misses } = cache.stats();
+  const counts = `${hits} file(s) reused, ${misses} parsed (pack held ${loaded})`;
+  if (problem !== null)
+    return `${cache.file}: ${counts}; not saved: ${problem}; the status is the same without it`;
+  const ignored = cache.loadProblem === null ? "" : `; ${cache.loadProblem}`;
+  return `${cache.file}: ${counts}${written ? ", saved" : ", unchanged"}${ignored}`;
 }
 
 /** Observes once and prints the status in `format`; `header` (a remote source line) goes first in text and markdown. */

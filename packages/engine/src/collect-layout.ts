@@ -58,13 +58,14 @@ export const DEFAULT_LAYOUT: CollectLayout = {
   "generated-spec": ["cypress/e2e/**/*.ts", "cypress/e2e/**/*.js"],
 };
 
-/** `true` when a folder's listing is the previous one again: same paths, sizes and mtimes in the same order. */
+/** `true` when a folder's listing is the previous one again: same paths, sizes, mtimes (and inodes, where known) in the same order. */
 export function sameListing(prev: readonly ArtifactEntry[], next: readonly ArtifactEntry[]): boolean {
   if (prev.length !== next.length) return false;
   for (let i = 0; i < next.length; i++) {
     const a = prev[i] as ArtifactEntry;
     const b = next[i] as ArtifactEntry;
-    if (a.path !== b.path || a.sizeBytes !== b.sizeBytes || a.mtimeMs !== b.mtimeMs) return false;
+    if (a.path !== b.path || a.sizeBytes !== b.sizeBytes || a.mtimeMs !== b.mtimeMs || a.ino !== b.ino)
+      return false;
   }
   return true;
 }

@@ -6,6 +6,7 @@
 
 import type { ArtifactMeta, Observation, ParseResult } from "@atvm-watch/artifacts";
 import {
+  PARSER_VERSION,
   parseCypressConfig,
   parseJunitXml,
   parseReporterJson,
@@ -28,6 +29,12 @@ export interface RunnerLogStateLike {
  * detect a replaced log); `restartFromZero` asks the collector to read again from byte 0.
  */
 export interface CollectParsers {
+  /**
+   * What the parse results depend on besides the file and the known hosts (`PARSER_VERSION`, the
+   * parser options), as one string; part of every persistent parse cache key
+   * (`ParseCacheKey.context`). Parsers without it (custom or test parsers) are never cached.
+   */
+  readonly cacheIdentity?: string;
   junit(text: string, meta: ArtifactMeta): ParseResult<Observation>;
   reporterJson(text: string, meta: ArtifactMeta): ParseResult<Observation>;
   cypressConfig(text: string, meta: ArtifactMeta): ParseResult<Observation>;
@@ -49,7 +56,9 @@ export function createCollectParsers(
   patterns?: RunnerLogPatterns,
   prefixes?: readonly string[],
 ): CollectParsers {
+  const options = Object.entries(patterns ?? {}).map(([name, value]) => [name, String(value)]);
   return {
+    cacheIdentity: JSON.stringify({ parser: PARSER_VERSION, patterns: options, prefixes: prefixes ?? [] }),
     junit: (text, meta) => parseJunitXml(text, meta),
     reporterJson: (text, meta) => parseReporterJson(text, meta),
     cypressConfig: (text, meta) => parseCypressConfig(text, meta),

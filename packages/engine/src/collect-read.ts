@@ -4,7 +4,9 @@
  * cannot be read becomes an `unreadable` issue and keeps its previous observations; it never
  * fails the poll (engine ports.ts `AccessProblemCode`).
  */
-import type { ArtifactMeta, Observation, ParseIssue, ParseResult } from "@atvm-watch/artifacts";
+import type { ArtifactMeta, Observation, ParseIssue } from "@atvm-watch/artifacts";
+import { type ParseCacheUse, parseCacheKey, storeParse } from "./collect-cache.ts";
+import { type ArtifactKind, wholeFileParser } from "./collect-layout.ts";
 import type { CollectParsers, RunnerLogStateLike } from "./collect-parsers.ts";
 import { isAtvmError } from "./errors.ts";
 import type { ArtifactEntry, ArtifactSource } from "./ports.ts";
@@ -37,6 +39,8 @@ export interface ReadContext {
   readonly maxFileBytes: number;
   readonly maxLogChunkBytes: number;
   readonly maxLogBytesPerPoll: number;
+  /** The persistent parse cache, when the collector may use one (collect-cache.ts). */
+  readonly parseCache: ParseCacheUse | null;
   reread: number;
   bytesRead: number;
   readonly settling: string[];
@@ -81,14 +85,16 @@ export function isFresh(cached: FileCache, entry: ArtifactEntry, hostsKey: strin
 }
 
 /**
- * Reads and parses one whole file when it changed (`parse` dispatches on its kind). Returns the
- * cache entry to use this poll; on a failed read, the previous observations with the issue.
+ * Reads and parses one whole file of `kind` when it changed. Returns the cache entry to use this
+ * poll; on a failed read, the previous observations with the issue. A path this collector has not
+ * seen yet is first looked up in the persistent parse cache (`ctx.parseCache`), and a fresh
+ * parse of a whole, settled file is stored there (collect-cache.ts).
  */
 export async function readWhole(
   ctx: ReadContext,
   cache: Map<string, FileCache>,
   entry: ArtifactEntry,
-  parse: (text: string, meta: ArtifactMeta) => ParseResult<Observation>,
+  kind: ArtifactKind,
   knownHosts: readonly string[],
   hostsKey: string,
 ): Promise<FileCache> {
@@ -111,6 +117,20 @@ export async function readWhole(
     const problem = `${entry.path} is ${entry.sizeBytes} bytes, over the ${ctx.maxFileBytes}-byte bound; not read`;
     return keep([{ file: entry.path, kind: "too-large", problem }], false);
   }
+  const key = cached === undefined ? parseCacheKey(ctx.parseCache, entry, kind, knownHosts) : null;
+  const hit = key === null ? undefined : ctx.parseCache?.cache.get(key);
+  if (hit !== undefined) {
+    const found: FileCache = {
+      sizeBytes: entry.sizeBytes,
+      mtimeMs: entry.mtimeMs,
+      observations: hit.observations,
+      issues: hit.issues,
+      hostsKey,
+      stale: false,
+    };
+    cache.set(entry.path, found);
+    return found;
+  }
   let bytes: Uint8Array;
   try {
     bytes = await ctx.source.read(entry.path, 0, ctx.maxFileBytes);
@@ -125,7 +145,8 @@ export async function readWhole(
     sizeBytes: bytes.length,
     ...(knownHosts.length > 0 ? { knownHosts } : {}),
   };
-  const result = parse(ctx.decode(bytes), meta);
+  const result = wholeFileParser(ctx.parsers, kind)(ctx.decode(bytes), meta);
+  storeParse(ctx.parseCache, key, bytes.length, result, SETTLING_KINDS);
   const unsettled = result.issues.some((i) => SETTLING_KINDS.has(i.kind));
   if (isSettling) ctx.settling.push(entry.path);
   // Mid-write: keep what the file said before, and look again next poll.

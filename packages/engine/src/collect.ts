@@ -16,6 +16,7 @@ import {
   specBaseName,
 } from "@atvm-watch/artifacts";
 import { collectBatchRequest, prefetchedSource } from "./collect-batch.ts";
+import { parseCacheUse } from "./collect-cache.ts";
 import { type CollectParsers, defaultCollectParsers } from "./collect-parsers.ts";
 import {
   byPath,
@@ -52,10 +53,9 @@ import {
   type CollectLayout,
   DEFAULT_LAYOUT,
   sameListing,
-  wholeFileParser,
 } from "./collect-layout.ts";
 import { AtvmError } from "./errors.ts";
-import type { ArtifactEntry, ArtifactSource } from "./ports.ts";
+import type { ArtifactEntry, ArtifactSource, ParseCache } from "./ports.ts";
 
 /** Options of {@link createCollector}. */
 export interface CollectorOptions {
@@ -76,6 +76,8 @@ export interface CollectorOptions {
    * `READ_CAP:` says where reading stopped, and the rest follows next poll. Default 1 GiB.
    */
   readonly maxLogBytesPerPoll?: number;
+  /** Persistent whole-file parse results (`atvm status`; collect-cache.ts says when it is used). Default none. */
+  readonly parseCache?: ParseCache;
 }
 
 /** Per-poll arguments. */
@@ -171,6 +173,7 @@ export function createCollector(
     maxFileBytes: options.maxFileBytes ?? 64 * 1024 * 1024,
     maxLogChunkBytes: options.maxLogChunkBytes ?? 8 * 1024 * 1024,
     maxLogBytesPerPoll: options.maxLogBytesPerPoll ?? 1024 * 1024 * 1024,
+    parseCache: parseCacheUse(options.parseCache, parsers, options.decode),
   };
   return {
     async poll(pollOptions = {}) {
@@ -343,9 +346,7 @@ async function readAll(
   // Kinds that define known hosts first, without known hosts of their own.
   for (const kind of ["inventory", "cypress-config", "shell-history"] as const) {
     for (const entry of files[kind]) {
-      got[kind].push(
-        await readWhole(ctx, cache.files, entry, wholeFileParser(ctx.parsers, kind), optionHosts, ""),
-      );
+      got[kind].push(await readWhole(ctx, cache.files, entry, kind, optionHosts, ""));
     }
   }
   const hosts = new Set(optionHosts);
@@ -362,14 +363,13 @@ async function readAll(
   const knownHosts = [...hosts].sort();
   const hostsKey = knownHosts.join("\n"); // results are re-parsed when the known hosts change
   for (const kind of ["junit", "reporter-json"] as const) {
-    const parse = wholeFileParser(ctx.parsers, kind);
     const into = got[kind];
     for (const entry of files[kind]) {
       const cached = cache.files.get(entry.path);
       into.push(
         cached !== undefined && isFresh(cached, entry, hostsKey)
           ? cached // unchanged: no promise, no call (most files of an idle poll)
-          : await readWhole(ctx, cache.files, entry, parse, knownHosts, hostsKey),
+          : await readWhole(ctx, cache.files, entry, kind, knownHosts, hostsKey),
       );
     }
   }

@@ -4,6 +4,7 @@
  * Every port has an in-memory fake in `@atvm-watch/testing`, which also holds the contract suites
  * each real adapter must pass.
  */
+import type { Observation, ParseIssue } from "@atvm-watch/artifacts";
 import type { EpochMs } from "./domain.ts";
 
 /**
@@ -25,6 +26,12 @@ export interface ArtifactEntry {
   readonly sizeBytes: number;
   /** Modification time, UTC ms. */
   readonly mtimeMs: EpochMs;
+  /**
+   * Inode number (stat(2) `st_ino`), when the source knows it (node-fs does; ssh and memory
+   * sources do not). A file replaced by another with the same size and mtime has another inode;
+   * the persistent parse cache ({@link ParseCache}) is used only for entries that have one.
+   */
+  readonly ino?: number;
 }
 
 /**
@@ -146,6 +153,46 @@ export interface ArtifactBatchResult {
   readonly stats: readonly (ArtifactEntry | null | { readonly error: unknown })[];
   /** Read files by path: the bytes, or the error `read` would reject with. */
   readonly contents: ReadonlyMap<string, ArtifactBatchContent | { readonly error: unknown }>;
+}
+
+/**
+ * What a {@link ParseCache} is asked for: one whole file as listed, plus everything else its parse
+ * result depends on.
+ */
+export interface ParseCacheKey {
+  /** The file's path as the source names it ({@link ArtifactEntry.path}). */
+  readonly path: string;
+  /** {@link ArtifactEntry.ino}; the collector never asks for an entry without one. */
+  readonly ino: number;
+  readonly sizeBytes: number;
+  /** UTC ms, as listed (fractional ms kept). */
+  readonly mtimeMs: EpochMs;
+  /**
+   * Everything else the parse result depends on, as one string: the parsers' identity
+   * (`CollectParsers.cacheIdentity`: `PARSER_VERSION` of `@atvm-watch/artifacts` and the parser
+   * options), the artifact kind, and the known hosts handed to the parser (`ArtifactMeta.knownHosts`).
+   * Can be long (every known host); the same string object for every file of one kind in one poll,
+   * so an adapter may digest it once per distinct value.
+   */
+  readonly context: string;
+}
+
+/** A cached whole-file parse result: exactly what the parser returned, as plain JSON data. */
+export interface ParseCacheValue {
+  readonly observations: readonly Observation[];
+  readonly issues: readonly ParseIssue[];
+}
+
+/**
+ * A persistent store of whole-file parse results across processes (`atvm status` run again and
+ * again; issue "Fleet scale", docs/getting-started.md "The parse cache"). Pure port, synchronous: the adapter
+ * (node-fs `openParseCache`) loads its pack before the poll and writes it after. `get` answers only
+ * when every field of the key matches what was `set`; a value must round-trip through JSON
+ * unchanged (the collector only stores parser output, which is plain JSON data). Never throws.
+ */
+export interface ParseCache {
+  get(key: ParseCacheKey): ParseCacheValue | undefined;
+  set(key: ParseCacheKey, value: ParseCacheValue): void;
 }
 
 /** One process as the probe sees it. */

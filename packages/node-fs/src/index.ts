@@ -1,5 +1,16 @@
 export { createSystemClock } from "./clock.ts";
 export {
+  DEFAULT_MAX_PACK_BYTES,
+  type FlushOutcome,
+  openParseCache,
+  PACK_FORMAT,
+  type ParseCacheOptions,
+  type ParseCacheStats,
+  type PersistentParseCache,
+  parseCacheDir,
+  RACY_WINDOW_MS,
+} from "./parse-cache.ts";
+export {
   createProcProbe,
   type ProcProbeOptions,
   type ProcStat,

@@ -263,7 +263,7 @@ export function createNodeFsSource(options: NodeFsSourceOptions): ArtifactSource
           "NOT_UTF8_NAME",
           `NOT_UTF8_NAME: ${name} is not UTF-8; shown with \\xHH escapes`,
         );
-      entries.push({ path: name, sizeBytes: stats.size, mtimeMs: stats.mtimeMs });
+      entries.push({ path: name, sizeBytes: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino });
     };
     const visit = (real: string, asked: string): void => {
       let dirents: Dirent<Buffer>[];
@@ -371,6 +371,7 @@ export function createNodeFsSource(options: NodeFsSourceOptions): ArtifactSource
         path: nameOf(target.abs, target.absoluteNames),
         sizeBytes: stats.size,
         mtimeMs: stats.mtimeMs,
+        ino: stats.ino,
       };
     },
   };
