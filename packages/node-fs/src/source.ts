@@ -20,11 +20,15 @@
  * - a symlink to a folder is not descended while listing (`SYMLINK_FOLDER`): its files would get a
  *   second name, and loops are impossible.
  *
- * Listing walks one folder at a time (`readdir` with `encoding: "buffer"`) and recovers per
- * entry: an unreadable folder becomes one `ListingIssue` and its siblings are still listed; a
- * folder or file that vanishes mid-listing is just absent. Stats are synchronous on purpose:
+ * Listing walks one folder at a time and recovers per entry: an unreadable folder becomes one
+ * `ListingIssue` and its siblings are still listed; a folder or file that vanishes mid-listing is
+ * just absent. A folder whose path and names are UTF-8 is read and statted with string paths
+ * (no `Buffer` per file); otherwise with byte paths (`encoding: "buffer"`). Each folder's
+ * children are sorted once, so the walk yields sorted paths. A folder's `readdir` is reused while
+ * its dev, inode, mtime and ctime are those of a read taken ≥ 2 s after its last change
+ * (`folderCache`); every file is still statted on every listing. Stats are synchronous on purpose:
  * `statSync` is ~3 µs a file, `Promise.all` over `fs.promises.stat` 3–6× slower
- * (docs/benchmarks.md, "Polling").
+ * (docs/benchmarks.md, "Polling" and "Fleet scale, session 3").
  */
 
 import { isUtf8 } from "node:buffer";
