@@ -3,11 +3,14 @@
  * 10 mochawesome JSON by default), in one process and interleaved with the floor:
  * - an idle collector poll (nothing changed) against an `lstat` of every file (goal ≤ 2.0×);
  * - a changed-file poll (one XML's mtime moved, one runner-log line appended) against the same floor;
+ * - with `--uncached`, the same idle poll over a second source with the folder cache off
+ *   (`folderCache: false`: every folder read again), interleaved round by round (a second
+ *   collector: its memory then counts in the series below);
  * - the process RSS and the heap after a forced GC over `--polls` idle polls (goal: flat, ≤ 250 MB).
  * Prints medians, ratios and the RSS series.
  *
  *   node --expose-gc --import tsx --conditions=@atvm-watch/source test/bench/poll-bench.ts \
- *     [--hosts 2000] [--runs 7] [--polls 100] [--root DIR --build NAME]
+ *     [--hosts 2000] [--runs 7] [--polls 100] [--uncached] [--root DIR --build NAME]
  *
  * `--root`/`--build` reuse a corpus written by test/bench/status-corpus.ts (fleet-bench.ts passes them).
  */
@@ -40,14 +43,22 @@ try {
   const log = join(root, "tmp", `${build}.log`);
   const layout = { ...DEFAULT_LAYOUT, "runner-log": [`${root}/tmp/{build}.log`], "launch-log": [] };
   const collector = createCollector(createNodeFsSource({ root, extraRoots: [join(root, "tmp")] }), layout);
+  const uncached = process.argv.includes("--uncached")
+    ? createCollector(
+        createNodeFsSource({ root, extraRoots: [join(root, "tmp")], folderCache: false }),
+        layout,
+      )
+    : undefined;
   let now = 0;
   await collector.poll({ build, now: now++ }); // warm: everything read once
+  await uncached?.poll({ build, now: now++ });
   const floor = (): number => {
     const t = performance.now();
     for (const f of files) lstatSync(f);
     return performance.now() - t;
   };
   const idle: number[] = [];
+  const idleUncached: number[] = [];
   const changed: number[] = [];
   const floors: number[] = [];
   for (let r = 0; r < runs; r++) {
@@ -56,6 +67,11 @@ try {
     const got = await collector.poll({ build, now: now++ });
     idle.push(performance.now() - t);
     if (got.stats.reread !== 0) throw new Error(`idle poll re-read ${got.stats.reread} files`);
+    if (uncached !== undefined) {
+      t = performance.now();
+      await uncached.poll({ build, now: now++ });
+      idleUncached.push(performance.now() - t);
+    }
     const at = statSync(xml).mtimeMs / 1000 + 1;
     utimesSync(xml, at, at);
     appendFileSync(log, `bench line ${r}\n`);
@@ -64,6 +80,7 @@ try {
     const next = await collector.poll({ build, now: now++ });
     changed.push(performance.now() - t);
     if (next.stats.reread !== 2) throw new Error(`changed poll re-read ${next.stats.reread} files, not 2`);
+    await uncached?.poll({ build, now: now++ }); // catch up with the change outside the timing
   }
   const l = median(floors);
   const [p, c] = [median(idle), median(changed)];
@@ -72,6 +89,10 @@ try {
     `P3 idle poll ${p.toFixed(1)} ms, ratio ${(p / l).toFixed(2)} (goal ≤ 2.0: ${p / l <= 2 ? "met" : "MISSED"})`,
   );
   console.log(`changed-file poll (1 XML + runner log) ${c.toFixed(1)} ms, ratio ${(c / l).toFixed(2)}`);
+  if (uncached !== undefined) {
+    const u = median(idleUncached);
+    console.log(`idle poll with the folder cache off ${u.toFixed(1)} ms, ratio ${(u / l).toFixed(2)}`);
+  }
   const mb = (n: number): string => (n / 1024 / 1024).toFixed(0);
   const series: string[] = [];
   for (let i = 1; i <= polls; i++) {
@@ -79,7 +100,9 @@ try {
     if (i === 1 || i === 20 || i === 50 || i === polls) {
       gc?.();
       const m = process.memoryUsage();
-      series.push(`poll ${i}: RSS ${mb(m.rss)} MB, heap ${mb(m.heapUsed)} MB`);
+      series.push(
+        `poll ${i}: RSS ${mb(m.rss)} MB, heap ${mb(m.heapUsed)} MB (of ${mb(m.heapTotal)}), external ${mb(m.external)} MB`,
+      );
     }
   }
   console.log(

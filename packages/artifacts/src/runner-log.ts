@@ -62,7 +62,9 @@ export interface RunnerLogReadOptions {
   readonly prefixes?: readonly string[];
   /**
    * Internal, for differential tests and benchmarks: `false` turns off the byte-level fast path
-   * (`runner-log/lines.ts`). Observations and state are the same either way.
+   * (`runner-log/lines.ts`) and the per-line pattern guards (`LineParser` `guards`: a default
+   * pattern is tried only on a line holding the characters it needs). Observations and state are
+   * the same either way.
    */
   readonly fastPath?: boolean;
 }
@@ -119,7 +121,7 @@ export function parseRunnerLogChunk(
     options?.fastPath !== false &&
     prefixSources.length === 0 &&
     (patterns === undefined || Object.values(patterns).every((v) => v === undefined));
-  const parser = new LineParser(meta, compiled, prev, prefixes.matchers);
+  const parser = new LineParser(meta, compiled, prev, prefixes.matchers, fast);
   let head = prev.head;
   const headBytes = head.length / 2;
   if (headBytes < RUNNER_LOG_HEAD_BYTES && chunk.length > 0) {

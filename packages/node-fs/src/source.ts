@@ -20,12 +20,18 @@
  * - a symlink to a folder is not descended while listing (`SYMLINK_FOLDER`): its files would get a
  *   second name, and loops are impossible.
  *
- * Listing walks one folder at a time (`readdir` with `encoding: "buffer"`) and recovers per
- * entry: an unreadable folder becomes one `ListingIssue` and its siblings are still listed; a
- * folder or file that vanishes mid-listing is just absent. Stats are synchronous on purpose:
+ * Listing walks one folder at a time and recovers per entry: an unreadable folder becomes one
+ * `ListingIssue` and its siblings are still listed; a folder or file that vanishes mid-listing is
+ * just absent. A folder whose path and names are UTF-8 is read and statted with string paths
+ * (no `Buffer` per file); otherwise with byte paths (`encoding: "buffer"`). Each folder's
+ * children are sorted once, so the walk yields sorted paths. A folder's `readdir` is reused while
+ * its dev, inode, mtime and ctime are those of a read taken ≥ 2 s after its last change
+ * (`folderCache`); every file is still statted on every listing. Stats are synchronous on purpose:
  * `statSync` is ~3 µs a file, `Promise.all` over `fs.promises.stat` 3–6× slower
- * (docs/benchmarks.md, "Polling").
+ * (docs/benchmarks.md, "Polling" and "Fleet scale, session 3").
  */
+
+import { isUtf8 } from "node:buffer";
 import {
   closeSync,
   constants,
@@ -66,6 +72,14 @@ export interface NodeFsSourceOptions {
    * setups). Each is resolved once, here; a missing one is ignored. Default `[]`.
    */
   readonly extraFiles?: readonly string[];
+  /**
+   * Reuse a folder's previous `readdir` while its dev, inode, mtime and ctime are unchanged and
+   * were already at least 2 s old when it was read (a file's size and mtime are still statted on
+   * every listing). Default `true`; `false` reads every folder on every listing.
+   */
+  readonly folderCache?: boolean;
+  /** Wall clock in ms since the epoch, for the folder cache's 2 s rule. Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 /**
@@ -77,6 +91,126 @@ const bytesOf = (binary: string): Buffer => Buffer.from(binary, "latin1");
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a byte range, not text
 const PLAIN = /^[\x00-\x5b\x5d-\x7f]*$/; // ASCII without a backslash: its escaped form is itself
 const show = (binary: string): string => (PLAIN.test(binary) ? binary : escapePathBytes(bytesOf(binary)));
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a byte range, not text
+const ASCII = /^[\x00-\x7f]*$/;
+/** `statSync` options: a missing path is `undefined`, not an exception. */
+const TINE = { throwIfNoEntry: false } as const;
+
+/** The UTF-16 form of a binary path when its bytes are UTF-8 (so Node encodes it back exactly), else `null`. */
+function textOf(binary: string): string | null {
+  if (ASCII.test(binary)) return binary;
+  const bytes = bytesOf(binary);
+  return isUtf8(bytes) ? bytes.toString("utf8") : null;
+}
+
+/** Child kinds, from the directory entry's type (`d_type`). */
+const OTHER = 0;
+const FILE = 1;
+const FOLDER = 2;
+const LINK = 3;
+
+/**
+ * One folder's children as read by `readdir`, sorted by shown name (a folder's key ends in "/",
+ * so a depth-first walk yields paths in sorted order), with the folder's stat taken before the read.
+ */
+interface Folder {
+  /** `true`: `names` are UTF-16 text (the folder's path and every name are UTF-8); else binary. */
+  readonly text: boolean;
+  /** Each child's name as a path segment (text or binary, see `text`). */
+  readonly names: readonly string[];
+  /** Each child's shown name (`escapePathBytes`: `\xHH` for a non-UTF-8 byte, `\\` for `\`). */
+  readonly shown: readonly string[];
+  /** Each child's kind: `FILE`, `FOLDER`, `LINK` or `OTHER` (FIFO, socket, device: skipped). */
+  readonly kinds: Uint8Array;
+  readonly dev: number;
+  readonly ino: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+}
+
+/** A folder's listing is reused only this long (ms) after its last change, and at most this many folders are kept. */
+const SETTLE_MS = 2_000;
+const MAX_FOLDERS = 8_192;
+
+/**
+ * The same folder, unchanged since it was read: creating, removing or renaming an entry sets the
+ * folder's mtime and ctime (POSIX), and ctime cannot be set back by `utimes`; a file's own changes
+ * do not (its stat is taken on every listing).
+ */
+function sameFolder(known: Folder, now: Stats): boolean {
+  return (
+    known.mtimeMs === now.mtimeMs &&
+    known.ctimeMs === now.ctimeMs &&
+    known.ino === now.ino &&
+    known.dev === now.dev
+  );
+}
+
+function kindOf(dirent: Dirent<string> | Dirent<Buffer>): number {
+  return dirent.isFile() ? FILE : dirent.isDirectory() ? FOLDER : dirent.isSymbolicLink() ? LINK : OTHER;
+}
+
+const escapeBackslash = (name: string): string =>
+  name.includes("\\") ? name.replaceAll("\\", "\\\\") : name;
+
+/**
+ * Reads the folder `real` (binary path; `text` its UTF-16 form or `null`). As text when every
+ * name decodes (no U+FFFD: Node replaces a non-UTF-8 byte with it), else again with byte names.
+ * Throws the `readdir` error.
+ */
+function readFolder(real: string, text: string | null, dir: Stats | undefined): Folder {
+  let rows: { key: string; name: string; shown: string; kind: number }[] | null = null;
+  if (text !== null) {
+    const dirents = readdirSync(text, { withFileTypes: true });
+    rows = [];
+    for (const dirent of dirents) {
+      const name = dirent.name;
+      if (name.includes("\uFFFD")) {
+        rows = null;
+        break;
+      }
+      const kind = kindOf(dirent);
+      const shown = escapeBackslash(name);
+      rows.push({ key: kind === FOLDER ? `${shown}/` : shown, name, shown, kind });
+    }
+  }
+  const isText = rows !== null;
+  if (rows === null) {
+    rows = [];
+    for (const dirent of readdirSync(bytesOf(real), { withFileTypes: true, encoding: "buffer" })) {
+      const name = dirent.name.toString("latin1");
+      const kind = kindOf(dirent);
+      const shown = show(name);
+      rows.push({ key: kind === FOLDER ? `${shown}/` : shown, name, shown, kind });
+    }
+  }
+  rows.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  return {
+    text: isText,
+    names: rows.map((row) => row.name),
+    shown: rows.map((row) => row.shown),
+    kinds: Uint8Array.from(rows, (row) => row.kind),
+    dev: dir?.dev ?? -1,
+    ino: dir?.ino ?? -1,
+    mtimeMs: dir?.mtimeMs ?? Number.NaN,
+    ctimeMs: dir?.ctimeMs ?? Number.NaN,
+  };
+}
+
+/** The listing entry of a regular file shown as `path`, from its stat. */
+function entryOf(path: string, stats: Stats): ArtifactEntry {
+  return { path, sizeBytes: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
+}
+
+const byPath = (x: { path: string }, y: { path: string }): number =>
+  x.path < y.path ? -1 : x.path > y.path ? 1 : 0;
+
+function sortedByPath(list: readonly { path: string }[]): boolean {
+  for (let i = 1; i < list.length; i++)
+    if ((list[i - 1] as { path: string }).path > (list[i] as { path: string }).path) return false;
+  return true;
+}
 
 function within(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir === "/" ? "/" : `${dir}/`);
@@ -224,85 +358,146 @@ export function createNodeFsSource(options: NodeFsSourceOptions): ArtifactSource
     return follow(abs, name, lst);
   };
 
+  /** Read folders by real binary path: reused while the folder's own stat is unchanged and settled. */
+  const folders = new Map<string, Folder>();
+  const cacheFolders = options.folderCache ?? true;
+  const now = options.now ?? Date.now;
+
+  /**
+   * The sorted children of the folder `real` (`text`: its UTF-16 form when the path is UTF-8),
+   * from the cache when the folder's dev, inode, mtime and ctime are those of a settled earlier
+   * read; `null` when there is nothing to list (missing, vanished, replaced by a file). Throws
+   * the `readdir` error otherwise.
+   */
+  const folderOf = (real: string, text: string | null): Folder | null => {
+    let dir: Stats | undefined;
+    const at = now();
+    if (cacheFolders) {
+      try {
+        dir = statSync(text ?? bytesOf(real), TINE);
+      } catch {
+        dir = undefined; // EACCES, ENAMETOOLONG, …: the readdir below reports it
+      }
+      const known = folders.get(real);
+      if (known !== undefined && dir !== undefined && sameFolder(known, dir)) return known;
+    }
+    let read: Folder;
+    try {
+      read = readFolder(real, text, dir);
+    } catch (cause) {
+      folders.delete(real);
+      const code = errnoOf(cause);
+      // Missing, vanished mid-listing, or replaced by a file: nothing to list, not an issue.
+      if (code === "ENOENT" || code === "ENOTDIR") return null;
+      throw cause;
+    }
+    // Trusted next time only when no change can share the stat's timestamps: file system
+    // timestamps tick coarsely (a jiffy), so a change right after this read could keep them.
+    if (dir?.isDirectory() === true && Math.max(dir.mtimeMs, dir.ctimeMs) <= at - SETTLE_MS) {
+      if (folders.size >= MAX_FOLDERS) folders.clear();
+      folders.set(real, read);
+    } else folders.delete(real);
+    return read;
+  };
+
   /** Lists `top` (binary absolute path as asked), one folder at a time, recovering per entry. */
   const walk = (top: string, absoluteNames: boolean): ArtifactListing => {
     const entries: ArtifactEntry[] = [];
     const issues: ListingIssue[] = [];
-    const issue = (asked: string, target: "file" | "folder", code: string, message: string): void => {
-      issues.push({ path: nameOf(asked, absoluteNames), target, code, message });
+    const issue = (shown: string, target: "file" | "folder", code: string, message: string): void => {
+      issues.push({ path: shown, target, code, message });
     };
-    const issueFrom = (asked: string, target: "file" | "folder", error: unknown): void => {
+    const issueFrom = (shown: string, target: "file" | "folder", error: unknown): void => {
       const code = ((error as AtvmError).cause as { code?: string } | undefined)?.code ?? errnoOf(error);
-      issue(asked, target, code, (error as Error).message.replace(/^\[node-fs\] /, ""));
+      issue(shown, target, code, (error as Error).message.replace(/^\[node-fs\] /, ""));
     };
-    const addFile = (real: string, asked: string): void => {
-      const name = nameOf(asked, absoluteNames);
+    /** Stats one file (`path` as given to `statSync`) and adds its entry as `shown`. */
+    const addFile = (path: string | Buffer, shown: string, escaped: boolean): void => {
       let stats: Stats | undefined;
       try {
-        stats = statSync(bytesOf(real), { throwIfNoEntry: false });
+        stats = statSync(path, TINE);
       } catch (cause) {
         const code = errnoOf(cause);
-        issue(asked, "file", code, `${code}: cannot stat ${name} (${REASON[code] ?? code})`);
+        issue(shown, "file", code, `${code}: cannot stat ${shown} (${REASON[code] ?? code})`);
         return;
       }
       if (stats === undefined) return; // vanished between readdir and stat
       if (stats.isDirectory()) {
         issue(
-          asked,
+          shown,
           "folder",
           "SYMLINK_FOLDER",
-          `SYMLINK_FOLDER: ${name} is a symlink to a folder; not descended`,
+          `SYMLINK_FOLDER: ${shown} is a symlink to a folder; not descended`,
         );
         return;
       }
       if (!stats.isFile()) return; // FIFO, socket or device: not an artifact
-      if (!PLAIN.test(name) && hasByteEscape(name))
+      if (escaped)
         issue(
-          asked,
+          shown,
           "file",
           "NOT_UTF8_NAME",
-          `NOT_UTF8_NAME: ${name} is not UTF-8; shown with \\xHH escapes`,
+          `NOT_UTF8_NAME: ${shown} is not UTF-8; shown with \\xHH escapes`,
         );
-      entries.push({ path: name, sizeBytes: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino });
+      entries.push(entryOf(shown, stats));
     };
-    const visit = (real: string, asked: string): void => {
-      let dirents: Dirent<Buffer>[];
+    const visit = (real: string, text: string | null, asked: string): void => {
+      let folder: Folder | null;
+      const shownDir = nameOf(asked, absoluteNames);
       try {
-        dirents = readdirSync(bytesOf(real), { withFileTypes: true, encoding: "buffer" });
+        folder = folderOf(real, text);
       } catch (cause) {
         const code = errnoOf(cause);
-        // Missing, vanished mid-listing, or replaced by a file: nothing to list, not an issue.
-        if (code === "ENOENT" || code === "ENOTDIR") return;
-        const name = nameOf(asked, absoluteNames) || ".";
-        issue(asked, "folder", code, `${code}: cannot list ${name} (${REASON[code] ?? code})`);
+        issue(shownDir, "folder", code, `${code}: cannot list ${shownDir || "."} (${REASON[code] ?? code})`);
         return;
       }
-      for (const dirent of dirents) {
-        const child = dirent.name.toString("latin1");
-        const realChild = `${real === "/" ? "" : real}/${child}`;
-        const askedChild = `${asked === "/" ? "" : asked}/${child}`;
-        if (dirent.isDirectory()) visit(realChild, askedChild);
-        else if (dirent.isFile()) addFile(realChild, askedChild);
-        else if (dirent.isSymbolicLink()) {
+      if (folder === null) return;
+      const prefix = shownDir === "" || shownDir === "/" ? shownDir : `${shownDir}/`;
+      const prefixEscaped = !PLAIN.test(prefix) && hasByteEscape(prefix);
+      const sep = real === "/" ? "" : "/";
+      const askedSep = asked === "/" ? "" : "/";
+      const textDir = folder.text && text !== null ? `${text}${sep}` : null;
+      const { names, shown, kinds } = folder;
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i] as string;
+        const kind = kinds[i];
+        const shownChild = prefix + (shown[i] as string);
+        if (kind === FILE && textDir !== null) {
+          // The common case: a UTF-8 path, statted as a string (no Buffer), shown as is.
+          addFile(textDir + name, shownChild, prefixEscaped);
+          continue;
+        }
+        const binary = textDir === null || ASCII.test(name) ? name : bin(name);
+        const realChild = real + sep + binary;
+        if (kind === FILE) {
+          addFile(bytesOf(realChild), shownChild, !PLAIN.test(shownChild) && hasByteEscape(shownChild));
+        } else if (kind === FOLDER) {
+          visit(realChild, textDir === null ? null : textDir + name, asked + askedSep + binary);
+        } else if (kind === LINK) {
           try {
-            const lst = lstatSync(bytesOf(realChild), { throwIfNoEntry: false });
+            const lst = lstatSync(bytesOf(realChild), TINE);
             if (lst !== undefined)
-              addFile(follow(realChild, nameOf(askedChild, absoluteNames), lst), askedChild);
+              addFile(
+                bytesOf(follow(realChild, shownChild, lst)),
+                shownChild,
+                !PLAIN.test(shownChild) && hasByteEscape(shownChild),
+              );
           } catch (error) {
-            issueFrom(askedChild, "file", error);
+            issueFrom(shownChild, "file", error);
           }
         }
       }
     };
     try {
       const start = locate(top, nameOf(top, absoluteNames) || ".");
-      if (start !== null) visit(start, top);
+      if (start !== null) visit(start, textOf(start), top);
     } catch (error) {
-      issueFrom(top, "folder", error);
+      issueFrom(nameOf(top, absoluteNames), "folder", error);
     }
-    const byPath = (x: { path: string }, y: { path: string }): number =>
-      x.path < y.path ? -1 : x.path > y.path ? 1 : 0;
-    return { entries: entries.sort(byPath), issues: issues.sort(byPath) };
+    // Children are visited in sorted order (folders keyed with their "/"), so this sorts only in
+    // an unforeseen case; the check is one pass.
+    if (!sortedByPath(entries)) entries.sort(byPath);
+    return { entries, issues: issues.sort(byPath) };
   };
 
   return {

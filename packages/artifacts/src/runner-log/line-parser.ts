@@ -48,14 +48,21 @@ export class LineParser {
   private readonly known: readonly string[] | undefined;
   private readonly re: Compiled;
   private readonly prefixes: readonly PrefixMatcher[];
+  private readonly guards: boolean;
   private lineNo = 0;
 
+  /**
+   * `guards`: the patterns are the defaults, so a pattern is tried only when the line holds the
+   * characters its default needs (see `segment`); `parseRunnerLogChunk` sets it with the fast path.
+   */
   constructor(
     meta: ArtifactMeta,
     re: Compiled,
     prev: RunnerLogState,
     prefixes: readonly PrefixMatcher[] = [],
+    guards = false,
   ) {
+    this.guards = guards;
     this.file = meta.path;
     this.at = meta.readAtMs ?? null;
     this.known = meta.knownHosts;
@@ -124,19 +131,7 @@ export class LineParser {
     if (this.ctx.failure !== null && this.feedFailure(this.ctx.failure, raw)) return;
     const bare = bareLine(raw);
     if (bare.length === 0) return;
-    // `[run-sorry-cypress]` looks like a `[host]` tag: the batch lines are also tried unstripped.
-    if (raw !== line && this.onBatch(bareLine(line))) return;
-    if (
-      this.onBatch(bare) ||
-      this.onRunUrl(bare) ||
-      this.onSpecStarted(bare) ||
-      this.onResults(bare) ||
-      this.onRunFinished(bare) ||
-      this.onAttempt(bare) ||
-      this.onCrashOrCancel(bare)
-    ) {
-      return;
-    }
+    if (this.guards ? this.guarded(line, raw, bare) : this.tryAll(line, raw, bare)) return;
     const suite = this.re.suiteHost.exec(raw);
     if (suite !== null) {
       this.onSuiteHost(suite.groups?.host ?? "");
@@ -147,6 +142,42 @@ export class LineParser {
       const title = (m.groups?.title ?? "").trimEnd();
       this.ctx.failure = { line: this.lineNo, parts: [title], titleDone: title.endsWith(":"), message: [] };
     }
+  }
+
+  /** Every bare-line pattern in order; `true` when one matched. */
+  private tryAll(line: string, raw: string, bare: string): boolean {
+    // `[run-sorry-cypress]` looks like a `[host]` tag: the batch lines are also tried unstripped.
+    if (raw !== line && this.onBatch(bareLine(line))) return true;
+    return (
+      this.onBatch(bare) ||
+      this.onRunUrl(bare) ||
+      this.onSpecStarted(bare) ||
+      this.onResults(bare) ||
+      this.onRunFinished(bare) ||
+      this.onAttempt(bare) ||
+      this.onCrashOrCancel(bare)
+    );
+  }
+
+  /**
+   * {@link tryAll} with the default patterns, trying only those the line can match: each default
+   * needs a literal (`[run-sorry-cypress]`; `R` in Run URL, Recorded Run, Running, Test Runner,
+   * Run cancelled, Cloud Run Finished; `W` in We detected / We encountered) or starts with a known
+   * first character (`R`unning, `(`Results / Run Finished / Attempt, `C`loud Run Finished,
+   * results rows `T P F S`, the footer only while one is awaited). Same order, same answers.
+   */
+  private guarded(line: string, raw: string, bare: string): boolean {
+    if (raw !== line && line.includes("[run-sorry-cypress]") && this.onBatch(bareLine(line))) return true;
+    if (bare.includes("[run-sorry-cypress]") && this.onBatch(bare)) return true;
+    const hasR = bare.includes("R");
+    if (hasR && this.onRunUrl(bare)) return true;
+    const first = bare.charCodeAt(0);
+    if (first === 0x52 && this.onSpecStarted(bare)) return true;
+    if ((first === 0x28 || this.ctx.results !== null) && this.onResults(bare)) return true;
+    if ((first === 0x28 || first === 0x43 || this.ctx.finishing !== null) && this.onRunFinished(bare))
+      return true;
+    if (first === 0x28 && this.onAttempt(bare)) return true;
+    return (hasR || bare.includes("W")) && this.onCrashOrCancel(bare);
   }
 
   private onSuiteHost(name: string): void {

@@ -39,19 +39,18 @@ export function parseCompleteLines(
     const mode = parser.fastMode();
     if (mode !== FAST_NONE) {
       // One pass over the line's bytes: find its end and any byte that can make it matter.
-      const classes = mode === FAST_FOOTER ? FOOTER_CLASS : BYTE_CLASS;
+      const footer = mode === FAST_FOOTER;
       let i = from;
       let hot = false;
       for (;;) {
-        const k = classes[data[i] as number] as number;
-        if (k !== 0) {
-          if (k === NL_CLASS) break;
-          // CRLF: the parser removes a CR right before the newline; any other CR splits the line.
-          if (k !== CR_CLASS || data[i + 1] !== NEWLINE) {
-            hot = true;
-            i = data.indexOf(NEWLINE, i);
-            break;
-          }
+        let k = CLASS[data[i] as number] as number;
+        while (k === 0) k = CLASS[data[++i] as number] as number;
+        if (k === NL_CLASS) break;
+        // CRLF: the parser removes a CR right before the newline; any other CR splits the line.
+        if (k === HOT_CLASS || (k === CR_CLASS && data[i + 1] !== NEWLINE) || (k === FOOT_CLASS && footer)) {
+          hot = true;
+          i = data.indexOf(NEWLINE, i);
+          break;
         }
         i++;
       }
@@ -77,28 +76,24 @@ export function parseCompleteLines(
 const NL_CLASS = 1;
 const HOT_CLASS = 2;
 const CR_CLASS = 3;
+const FOOT_CLASS = 4;
 
 /**
  * Byte classes of the fast path: newline; the bytes every unanchored default pattern and the
  * `Running:` line contain (`R`: Running, Run URL, Recorded Run, Renderer, Test Runner, Run
  * cancelled, Cloud Run Finished; `W`: We detected…, We encountered…; `z`: categorized batch) and
- * the C1 CSI byte; CR (harmless only right before the newline).
+ * the C1 CSI byte; CR (harmless only right before the newline); and, hot only while a footer is
+ * awaited, `runFooter`'s `All specs passed!` (`!`) and `N of M failed` (`f`). One table, so the
+ * scan of a line is one tight loop over the bytes that are none of these.
  */
-const BYTE_CLASS: Uint8Array = byteClasses([0x52, 0x57, 0x7a, CSI_C1]);
-
-/**
- * {@link BYTE_CLASS} while a footer is awaited: `runFooter` also needs `All specs passed!` (`!`) or
- * `N of M failed` (`f`).
- */
-const FOOTER_CLASS: Uint8Array = byteClasses([0x52, 0x57, 0x7a, CSI_C1, 0x21, 0x66]);
-
-function byteClasses(hot: readonly number[]): Uint8Array {
+const CLASS: Uint8Array = (() => {
   const t = new Uint8Array(256);
   t[NEWLINE] = NL_CLASS;
-  for (const b of hot) t[b] = HOT_CLASS;
+  for (const b of [0x52, 0x57, 0x7a, CSI_C1]) t[b] = HOT_CLASS;
   t[CR] = CR_CLASS;
+  for (const b of [0x21, 0x66]) t[b] = FOOT_CLASS;
   return t;
-}
+})();
 
 /** Without the fast path: one decode of the whole run of lines, split at newlines (unless a line is over-long). */
 function parseAllLines(data: Uint8Array, lastNl: number, parser: LineParser): void {
@@ -121,6 +116,14 @@ function parseAllLines(data: Uint8Array, lastNl: number, parser: LineParser): vo
     from = nl + 1;
   }
 }
+
+/** Decoration around a line's text (`bareLine`): space, tab, `|` and every byte of a non-ASCII character. */
+const DECOR: Uint8Array = (() => {
+  const t = new Uint8Array(256);
+  for (const b of [0x20, 0x09, 0x7c]) t[b] = 1;
+  t.fill(1, 0x80);
+  return t;
+})();
 
 /** End of the CSI sequence `ESC [ params intermediates final` starting at `at`, or -1 when it is not one. */
 function csiEnd(data: Uint8Array, at: number, end: number): number {
@@ -152,7 +155,8 @@ export function mayMatter(data: Uint8Array, from: number, nl: number, inResults:
   let c2 = -1;
   let seen = 0;
   let bareFirst = -1;
-  for (let i = from; i < nl && (seen < 3 || bareFirst < 0); ) {
+  let i = from;
+  while (i < nl && seen < 3) {
     const b = data[i] as number;
     if (b === ESC) {
       const next = csiEnd(data, i, nl);
@@ -162,10 +166,23 @@ export function mayMatter(data: Uint8Array, from: number, nl: number, inResults:
     }
     if (seen === 0) c0 = b;
     else if (seen === 1) c1 = b;
-    else if (seen === 2) c2 = b;
+    else c2 = b;
     seen++;
-    if (bareFirst < 0 && !(b === 0x20 || b === 0x09 || b === 0x7c || b >= 0x80)) bareFirst = b;
+    if (bareFirst < 0 && DECOR[b] === 0) bareFirst = b;
     i++;
+  }
+  // The first bare byte, if not among the first three: a tight loop over decoration (box rules,
+  // padding) up to an escape or the newline (`data[nl]`, not decoration).
+  while (bareFirst < 0 && i < nl) {
+    while (DECOR[data[i] as number] === 1) i++;
+    if (i >= nl) break;
+    if (data[i] !== ESC) {
+      bareFirst = data[i] as number;
+      break;
+    }
+    const next = csiEnd(data, i, nl);
+    if (next < 0) return true;
+    i = next;
   }
   if ((c0 >= 0x30 && c0 <= 0x39) || c0 === 0x5b || (c0 >= 0x43 && c0 <= 0x57)) return true;
   if (c0 === 0x20 && c1 === 0x20 && ((c2 >= 0x30 && c2 <= 0x39) || c2 === 0x61)) return true;
