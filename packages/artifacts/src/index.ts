@@ -1,4 +1,11 @@
 export { isBookkeepingSpec } from "./bookkeeping.ts";
+export {
+  compactHostResult,
+  isNotableTestcase,
+  listedPassedCount,
+  listedTestcaseCount,
+  type TestcaseDetail,
+} from "./compact.ts";
 export * from "./cypress-config.ts";
 export {
   candidateHosts,
@@ -30,6 +37,7 @@ export type {
   InvocationObservation,
   LogLineRef,
   Observation,
+  OmittedTestcases,
   ParseIssue,
   ParseIssueKind,
   ParseResult,
@@ -40,3 +48,4 @@ export type {
   TestFailure,
 } from "./types.ts";
 export { PARSE_ISSUE_KINDS } from "./types.ts";
+export { PARSER_VERSION } from "./version.ts";
