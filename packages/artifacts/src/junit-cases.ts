@@ -79,13 +79,25 @@ function unreadable(
  * Reads one testcase. The attribute carrying the test's own `N. title` is `classname` by
  * default (mocha-junit-reporter: `name` = fullTitle, `classname` = title) and `name` in
  * jenkinsMode / `testCaseSwitchClassnameAndName`; a hook failure names its test in either.
- * With `detail` `"notable"` only a failed testcase's strings are copied flat ({@link flat}): the
- * others are left out of the observation (`compact.ts` `compactHostResult`) and never outlive the text.
+ * With `detail` `"notable"` a testcase that did not fail is left out of the observation
+ * (`compact.ts` `compactHostResult`: JUnit records no retries), so only what outlives it is read —
+ * its state, duration and the names its host may be recovered from — and its title is left empty;
+ * only a failed testcase's strings are copied flat ({@link flat}).
  */
 function toCase(record: JunitCaseRecord, maxStack: number, detail: TestcaseDetail): ReadCase {
-  const copy = detail === "all" || record.failure !== undefined ? flat : same;
   const name = cleanText(record.name ?? "");
   const classname = cleanText(record.classname ?? "");
+  if (detail === "notable" && record.failure === undefined) {
+    const state = record.skipped || record.status === "disabled" ? "skipped" : "passed";
+    const result: TestcaseResult = {
+      step: null,
+      title: "",
+      fullTitle: "",
+      state,
+      durationMs: secondsToMs(record.time),
+    };
+    return { result, names: `${name}\n${classname}` };
+  }
   const hook = parseHookTitle(classname) ?? parseHookTitle(name);
   let titleText: string;
   let other: string;
@@ -112,16 +124,14 @@ function toCase(record: JunitCaseRecord, maxStack: number, detail: TestcaseDetai
   }
   const result: TestcaseResult = {
     step: stepTitle.step,
-    title: copy(stepTitle.title),
-    fullTitle: copy(fullTitle),
+    title: flat(stepTitle.title),
+    fullTitle: flat(fullTitle),
     state,
     durationMs: secondsToMs(record.time),
     ...(failure === undefined ? {} : { failure }),
   };
   return { result, names: `${name}\n${classname}` };
 }
-
-const same = (s: string): string => s;
 
 function toFailure(
   record: JunitFailureRecord,
