@@ -58,7 +58,7 @@ export function hostsIn(text: string, knownHosts: readonly string[]): string[] {
       }
     }
     for (const host of index.others) if (containsHost(text, host)) hit.add(host);
-    found = hit.size === 0 ? [] : knownHosts.filter((host) => hit.has(host));
+    found = inKnownOrder(hit, knownHosts, index);
   }
   return found.filter((host) => !found.some((other) => other !== host && other.includes(host)));
 }
@@ -109,7 +109,19 @@ export function candidateHosts(text: string, knownHosts: readonly string[]): rea
   for (let m = FLEET_PREFIX.exec(text); m !== null; m = FLEET_PREFIX.exec(text)) {
     for (const host of index.byPrefix.get(m[0]) ?? []) hit.add(host);
   }
-  return hit.size === 0 ? [] : knownHosts.filter((host) => hit.has(host));
+  return inKnownOrder(hit, knownHosts, index);
+}
+
+/**
+ * The hosts of `hit` in `knownHosts` order. Sorting the few hits by their position costs far less
+ * than filtering the whole list per call (issue 11: 2,000 known hosts × every file's lookups);
+ * a list with duplicates is filtered, so a repeated host is still reported as often as it is listed.
+ */
+function inKnownOrder(hit: ReadonlySet<string>, knownHosts: readonly string[], index: HostIndex): string[] {
+  if (hit.size === 0) return [];
+  const { position } = index;
+  if (position === null) return knownHosts.filter((host) => hit.has(host));
+  return [...hit].sort((a, b) => (position.get(a) as number) - (position.get(b) as number));
 }
 
 // --- internal helpers ---
@@ -124,6 +136,8 @@ interface HostIndex {
   readonly byPrefix: ReadonlyMap<string, readonly string[]>;
   /** Hosts without that shape, checked one by one. */
   readonly others: readonly string[];
+  /** Each host's index in the known list; `null` when the list holds a host twice. */
+  readonly position: ReadonlyMap<string, number> | null;
 }
 
 const INDEXES = new WeakMap<readonly string[], HostIndex>();
@@ -133,12 +147,18 @@ function hostIndex(knownHosts: readonly string[]): HostIndex {
   if (cached !== undefined) return cached;
   const byPrefix = new Map<string, string[]>();
   const others: string[] = [];
+  const position = new Map<string, number>();
   for (const host of knownHosts) {
+    if (!position.has(host)) position.set(host, position.size);
     const prefix = /^atvm\d+-/.exec(host)?.[0];
     if (prefix === undefined) others.push(host);
     else byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), host]);
   }
-  const index: HostIndex = { byPrefix, others };
+  const index: HostIndex = {
+    byPrefix,
+    others,
+    position: position.size === knownHosts.length ? position : null,
+  };
   INDEXES.set(knownHosts, index);
   return index;
 }

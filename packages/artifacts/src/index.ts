@@ -1,4 +1,11 @@
 export { isBookkeepingSpec } from "./bookkeeping.ts";
+export {
+  compactHostResult,
+  isNotableTestcase,
+  listedPassedCount,
+  listedTestcaseCount,
+  type TestcaseDetail,
+} from "./compact.ts";
 export * from "./cypress-config.ts";
 export {
   candidateHosts,
@@ -31,6 +38,7 @@ export type {
   InvocationObservation,
   LogLineRef,
   Observation,
+  OmittedTestcases,
   ParseIssue,
   ParseIssueKind,
   ParseResult,

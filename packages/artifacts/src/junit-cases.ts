@@ -3,6 +3,7 @@
  * failures, failure message/type/stack, durations. Pure.
  */
 
+import type { TestcaseDetail } from "./compact.ts";
 import { flat } from "./flat.ts";
 import type { JunitCaseRecord, JunitFailureRecord, JunitSuiteRecord } from "./junit-fast.ts";
 import { rawElementText } from "./junit-scan.ts";
@@ -34,7 +35,12 @@ export interface ReadCase {
  * (`-3`, `x`) on the suite or a testcase is dropped from the times and reported through `problem`
  * (one sentence naming the value), never silently (the rest of the file still reads).
  */
-export function toSuite(record: JunitSuiteRecord, maxStack: number, problem: (text: string) => void): Suite {
+export function toSuite(
+  record: JunitSuiteRecord,
+  maxStack: number,
+  problem: (text: string) => void,
+  detail: TestcaseDetail = "all",
+): Suite {
   const startedAt = parseUtcTimestamp(record.timestamp);
   const timeMs = secondsToMs(record.time);
   const tests = record.tests;
@@ -49,7 +55,7 @@ export function toSuite(record: JunitSuiteRecord, maxStack: number, problem: (te
     finishedAt: startedAt !== null && timeMs !== null ? startedAt + timeMs : null,
     declaredTests: tests !== undefined && /^\s*\d+\s*$/.test(tests) ? Number(tests) : null,
     testcases: record.testcases.map((c) => {
-      const read = toCase(c, maxStack);
+      const read = toCase(c, maxStack, detail);
       if (read.result.durationMs === null)
         unreadable(c.time, `testcase "${c.name ?? ""}" in ${where}: time=`, "non-negative seconds", problem);
       return read;
@@ -73,10 +79,25 @@ function unreadable(
  * Reads one testcase. The attribute carrying the test's own `N. title` is `classname` by
  * default (mocha-junit-reporter: `name` = fullTitle, `classname` = title) and `name` in
  * jenkinsMode / `testCaseSwitchClassnameAndName`; a hook failure names its test in either.
+ * With `detail` `"notable"` a testcase that did not fail is left out of the observation
+ * (`compact.ts` `compactHostResult`: JUnit records no retries), so only what outlives it is read —
+ * its state, duration and the names its host may be recovered from — and its title is left empty;
+ * only a failed testcase's strings are copied flat ({@link flat}).
  */
-function toCase(record: JunitCaseRecord, maxStack: number): ReadCase {
+function toCase(record: JunitCaseRecord, maxStack: number, detail: TestcaseDetail): ReadCase {
   const name = cleanText(record.name ?? "");
   const classname = cleanText(record.classname ?? "");
+  if (detail === "notable" && record.failure === undefined) {
+    const state = record.skipped || record.status === "disabled" ? "skipped" : "passed";
+    const result: TestcaseResult = {
+      step: null,
+      title: "",
+      fullTitle: "",
+      state,
+      durationMs: secondsToMs(record.time),
+    };
+    return { result, names: `${name}\n${classname}` };
+  }
   const hook = parseHookTitle(classname) ?? parseHookTitle(name);
   let titleText: string;
   let other: string;

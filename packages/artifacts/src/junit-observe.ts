@@ -4,6 +4,7 @@
  */
 
 import { isBookkeepingSpec } from "./bookkeeping.ts";
+import { compactHostResult, type TestcaseDetail } from "./compact.ts";
 import { flatOrNull } from "./flat.ts";
 import { ambiguousAt, distinct, type HostPick, pickFrom, settleHost } from "./host-pick.ts";
 import { findHost, hostFromSpec } from "./hosts.ts";
@@ -86,10 +87,12 @@ function contentHost(group: readonly Suite[], knownHosts: readonly string[] | un
  * Observations of one JUnit document's suites: a {@link BookkeepingObservation} per
  * `check-xml-files` group, a {@link HostResultObservation} per host group (file name first when
  * the file holds one spec, else the group's content), `unresolved-host`/`ambiguous` issues.
+ * `detail` `"notable"` compacts the host results ({@link compactHostResult}).
  */
 export function toObservations(
   suites: readonly Suite[],
   meta: ArtifactMeta,
+  detail: TestcaseDetail = "all",
 ): ParseResult<HostResultObservation | BookkeepingObservation> {
   const issues: ParseIssue[] = [];
   const observations: (HostResultObservation | BookkeepingObservation)[] = [];
@@ -123,7 +126,12 @@ export function toObservations(
     );
     observations.push(hostResult(group, meta, host, evidence, issues));
   }
-  return { observations: mergeSameHost(observations), issues };
+  const merged = mergeSameHost(observations);
+  return {
+    observations:
+      detail === "all" ? merged : merged.map((o) => (o.kind === "host-result" ? compactHostResult(o) : o)),
+    issues,
+  };
 }
 
 /** Two groups that resolve to the same host (one spec split by a stray `file=`) become one observation. */

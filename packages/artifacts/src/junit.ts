@@ -20,6 +20,7 @@
  * guard refuses `__proto__`/`constructor`/`prototype` element names.
  */
 
+import type { TestcaseDetail } from "./compact.ts";
 import { toSuite } from "./junit-cases.ts";
 import { extractJunitFast, type JunitSuiteRecord } from "./junit-fast.ts";
 import { toObservations } from "./junit-observe.ts";
@@ -59,6 +60,13 @@ export interface JunitParseOptions {
    * The input guards and the pre-scan verdicts (`too-large` … `incomplete`) are the same for all three.
    */
   readonly engine?: JunitEngine;
+  /**
+   * Which testcases the host results list; default `"all"` (every testcase, document order).
+   * `"notable"`: the failed ones only, the others counted in `HostResultObservation.omitted`
+   * (artifacts `compactHostResult`; the collector's choice, issue 11 P4). Counts, times, hosts and
+   * issues are the same either way.
+   */
+  readonly testcases?: TestcaseDetail;
 }
 
 /** The readers {@link JunitParseOptions.engine} chooses between. */
@@ -144,8 +152,11 @@ function parseJunitUnsafe(
     records = reference.suites;
   }
   const problems: ParseIssue[] = [];
-  const suites = records.map((r) => toSuite(r, maxStack, (p) => problems.push(issue(meta, "invalid", p))));
-  const result = toObservations(suites, meta);
+  const detail = options.testcases ?? "all";
+  const suites = records.map((r) =>
+    toSuite(r, maxStack, (p) => problems.push(issue(meta, "invalid", p)), detail),
+  );
+  const result = toObservations(suites, meta, detail);
   return problems.length === 0
     ? result
     : { observations: result.observations, issues: [...problems, ...result.issues] };

@@ -17,6 +17,7 @@
  * observations are `reporter-observe.ts`.
  */
 
+import { compactHostResult, type TestcaseDetail } from "./compact.ts";
 import {
   DEFAULT_MAX_ARTIFACT_BYTES,
   DEFAULT_MAX_STACK_CHARS,
@@ -40,6 +41,12 @@ export interface ReporterJsonOptions {
   readonly maxDepth?: number;
   /** Longest failure stack and message kept, in characters; default 8 KiB. */
   readonly maxStackChars?: number;
+  /**
+   * Which testcases the host results list; default `"all"`. `"notable"`: the failed and retried
+   * ones only (every testcase of an `unfinished` json-stream), the others counted in
+   * `HostResultObservation.omitted` (artifacts `compactHostResult`; the collector's choice, issue 11 P4).
+   */
+  readonly testcases?: TestcaseDetail;
 }
 
 /**
@@ -133,7 +140,11 @@ function parseUnsafe(
     report = readDocument(doc, meta, limits, issues);
   }
   if (report === null) return { observations: [], issues };
-  return { observations: toObservations(report, meta, issues), issues };
+  const observations = toObservations(report, meta, issues);
+  return {
+    observations: options.testcases === "notable" ? observations.map(compactHostResult) : observations,
+    issues,
+  };
 }
 
 /**

@@ -150,6 +150,14 @@ export type HostEvidence =
   | "reporter-path"
   | "spec-basename";
 
+/** Testcases a compacted host result counts instead of listing (`HostResultObservation.omitted`). */
+export interface OmittedTestcases {
+  /** Passed testcases without retries left out. */
+  readonly passed: number;
+  /** Skipped (pending) testcases left out. */
+  readonly skipped: number;
+}
+
 /**
  * The result of one host's spec from one artifact (JUnit XML, mochawesome or mocha JSON).
  * Several may exist for a host; the engine keeps the most recent same-run one (R11).
@@ -170,8 +178,17 @@ export interface HostResultObservation {
   /** Run duration of the spec in ms. */
   readonly durationMs: number | null;
   readonly counts: TestCounts;
-  /** Testcases in document order. */
+  /**
+   * Testcases in document order: all of them, or — in a compacted result (`omitted` present,
+   * parsers' `testcases: "notable"`, artifacts `compactHostResult`) — only the failed and retried
+   * ones. `counts` always describe the full list.
+   */
   readonly testcases: readonly TestcaseResult[];
+  /**
+   * Present in a compacted result that left testcases out of `testcases`: how many passed (without
+   * retries) and how many were skipped. Absent: `testcases` is the full list.
+   */
+  readonly omitted?: OmittedTestcases;
   /** File mtime (UTC ms) when the caller supplied it; used only to order same-host files (R11). */
   readonly mtimeMs: EpochMs | null;
   /**

@@ -8,5 +8,8 @@
  * equality only. Forgetting to bump it lets `atvm status` show a result the current parsers
  * would not produce (the cache tests compare cached and uncached snapshots, but only over the
  * fixtures they hold).
+ *
+ * History: `2026-12-02.1` — first stored shape; `2026-12-02.2` — `HostResultObservation.omitted`
+ * (compacted results, `TestcaseDetail` `"notable"`, issue 11 P4).
  */
-export const PARSER_VERSION: string = "2026-12-02.1";
+export const PARSER_VERSION: string = "2026-12-02.2";

@@ -49,7 +49,8 @@ export interface CollectParsers {
 }
 
 /**
- * The artifacts parsers as `CollectParsers`, with `patterns` (config `logPatterns`) and `prefixes`
+ * The artifacts parsers as `CollectParsers` (JUnit and reporter JSON with `testcases: "notable"`:
+ * compacted host results, `HostResultObservation.omitted`), with `patterns` (config `logPatterns`) and `prefixes`
  * (config `logPrefixes`) for the runner log when given.
  */
 export function createCollectParsers(
@@ -58,9 +59,16 @@ export function createCollectParsers(
 ): CollectParsers {
   const options = Object.entries(patterns ?? {}).map(([name, value]) => [name, String(value)]);
   return {
-    cacheIdentity: JSON.stringify({ parser: PARSER_VERSION, patterns: options, prefixes: prefixes ?? [] }),
-    junit: (text, meta) => parseJunitXml(text, meta),
-    reporterJson: (text, meta) => parseReporterJson(text, meta),
+    cacheIdentity: JSON.stringify({
+      parser: PARSER_VERSION,
+      testcases: "notable",
+      patterns: options,
+      prefixes: prefixes ?? [],
+    }),
+    // Compacted results (issue 11 P4): a watcher keeps every result for hours, and reconstruction
+    // reads only the failed and retried testcases (artifacts `compactHostResult`).
+    junit: (text, meta) => parseJunitXml(text, meta, { testcases: "notable" }),
+    reporterJson: (text, meta) => parseReporterJson(text, meta, { testcases: "notable" }),
     cypressConfig: (text, meta) => parseCypressConfig(text, meta),
     inventory: (text, meta) => parseVmInventory(text, meta),
     shellHistory: (text, meta) => parseShellHistory(text, meta),

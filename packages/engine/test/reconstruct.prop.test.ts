@@ -1,4 +1,4 @@
-import type { HostResultObservation, Observation } from "@atvm-watch/artifacts";
+import { compactHostResult, type HostResultObservation, type Observation } from "@atvm-watch/artifacts";
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
 import type { RunnerActivity, Scope } from "../src/domain.ts";
@@ -218,4 +218,37 @@ describe("reconstruct properties", () => {
       reconstruct(SCOPE, fresh, options),
     );
   });
+  /**
+   * Results as other producers and hand-made observations give them, beside the parsers' own:
+   * counts that understate the testcases (`zero`: verdicts then come from the testcase list) or
+   * declare more tests than listed (`shortfall`), and a passing step retried (mocha json `currentRetry`).
+   */
+  const variedResult = fc
+    .tuple(
+      sameRunResult(0),
+      fc.constantFrom("exact", "zero", "shortfall"),
+      fc.option(fc.integer({ min: 0, max: 2 }), { nil: null }),
+    )
+    .map(([r, counts, retried]): HostResultObservation => {
+      const testcases = r.testcases.map((tc, i) =>
+        i === retried && tc.state === "passed" ? { ...tc, retries: 1 } : tc,
+      );
+      const c =
+        counts === "zero"
+          ? { total: 0, passed: 0, failed: 0, skipped: 0 }
+          : counts === "shortfall"
+            ? { ...r.counts, total: r.counts.total + 2 }
+            : r.counts;
+      return { ...r, counts: c, testcases };
+    });
+
+  test.prop([runArb, fc.array(variedResult, { maxLength: 6 })])(
+    "R17 W7 issue 11: compacted results (failed and retried testcases kept, the rest counted) give the same snapshot",
+    (input, varied) => {
+      const options = optionsOf(input);
+      const full = [...observationsOf(input), ...varied];
+      const compacted = full.map((o) => (o.kind === "host-result" ? compactHostResult(o) : o));
+      expect(reconstruct(SCOPE, compacted, options)).toEqual(reconstruct(SCOPE, full, options));
+    },
+  );
 });

@@ -7,6 +7,9 @@ import {
   type BookkeepingObservation,
   type EpochMs,
   type HostResultObservation,
+  listedPassedCount,
+  listedTestcaseCount,
+  type OmittedTestcases,
   parseStepTitle,
   type TestCounts,
   type TestcaseResult,
@@ -36,17 +39,20 @@ export type EvidenceVerdict = "pass" | "fail" | "partial" | "empty";
  * `empty` for a suite with no tests; `partial` when nothing was executed (all pending) or an
  * unfinished artifact still has pending tests; `pass` only with ≥1 executed passing test and no
  * failure. Runner-log `(Results)` counts come without testcases, so the shortfall rule does not
- * apply to them.
+ * apply to them. `omitted` (a compacted result's, artifacts `compactHostResult`) counts as listed.
  */
 export function verdictOf(
   counts: TestCounts,
   testcases: readonly TestcaseResult[],
   finishedAt: EpochMs | null,
+  omitted?: OmittedTestcases,
 ): EvidenceVerdict {
+  const listed = omitted === undefined ? { testcases } : { testcases, omitted };
+  const count = listedTestcaseCount(listed);
   if (counts.failed > 0 || testcases.some((tc) => tc.state === "failed")) return "fail";
-  if (testcases.length > 0 && declaredShortfall(counts) > 0) return "fail";
-  if (counts.total === 0 && testcases.length === 0) return "empty";
-  const passed = Math.max(counts.passed, testcases.filter((tc) => tc.state === "passed").length);
+  if (count > 0 && declaredShortfall(counts) > 0) return "fail";
+  if (counts.total === 0 && count === 0) return "empty";
+  const passed = Math.max(counts.passed, listedPassedCount(listed));
   if (passed === 0) return "partial";
   if (finishedAt === null && counts.skipped > 0) return "partial";
   return "pass";
@@ -199,7 +205,7 @@ export function attemptFailure(attempt: Attempt): FailureDescription | null {
  */
 function shortfallFailure(attempt: Attempt): FailureDescription | null {
   for (const obs of attempt.results) {
-    const missing = obs.testcases.length > 0 ? declaredShortfall(obs.counts) : 0;
+    const missing = listedTestcaseCount(obs) > 0 ? declaredShortfall(obs.counts) : 0;
     if (missing === 0) continue;
     return {
       step: null,
@@ -266,7 +272,7 @@ function toAttempt(group: readonly HostResultObservation[]): Attempt {
   const results = [...group].sort((a, b) => sourceRank(a) - sourceRank(b) || compareRecency(a, b));
   // An unfinished event log (json-stream without `end`) is never final, whatever it holds so far (W7).
   const verdicts = results.map((r) =>
-    r.unfinished === true ? "partial" : verdictOf(r.counts, r.testcases, r.finishedAt),
+    r.unfinished === true ? "partial" : verdictOf(r.counts, r.testcases, r.finishedAt, r.omitted),
   );
   const verdict: EvidenceVerdict = verdicts.includes("fail")
     ? "fail"
