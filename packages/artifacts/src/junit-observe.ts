@@ -98,8 +98,13 @@ export function toObservations(
   const observations: (HostResultObservation | BookkeepingObservation)[] = [];
   const known = meta.knownHosts;
   const fromName = hostFromFileName(meta.path, known);
-  const groups = groupBySpec(suites, known);
+  let groups = groupBySpec(suites, known);
   if (groups.length === 0) groups.push([]);
+  // Every group empty (e.g. `<testsuite><testsuite file=""/></testsuite>`): one result for the
+  // whole file, so the file still yields an observation or an issue (skipping each empty group
+  // below would drop it silently).
+  if (groups.length > 1 && groups.every((g) => !isBookkeeping(g) && isEmptyGroup(g)))
+    groups = [groups.flat()];
   const hostGroups = groups.filter((g) => !isBookkeeping(g));
   for (const group of groups) {
     if (isBookkeeping(group)) {

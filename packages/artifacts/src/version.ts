@@ -10,6 +10,7 @@
  * fixtures they hold).
  *
  * History: `2026-12-02.1` — first stored shape; `2026-12-02.2` — `HostResultObservation.omitted`
- * (compacted results, `TestcaseDetail` `"notable"`, issue 11 P4).
+ * (compacted results, `TestcaseDetail` `"notable"`, issue 11 P4); `2026-12-02.3` — a JUnit file whose
+ * suites are all empty is one result (was dropped silently).
  */
-export const PARSER_VERSION: string = "2026-12-02.2";
+export const PARSER_VERSION: string = "2026-12-02.3";

@@ -261,6 +261,26 @@ describe("parseJunitXml: mocha-junit-reporter shapes", () => {
 });
 
 describe("parseJunitXml: bad input returns issues", () => {
+  it('R11 a file whose suites are all empty (a nested empty suite with file="") is one result with an unresolved-host issue, never silently dropped', () => {
+    // Found by the hostile property test (seed -101566351): both empty groups were skipped.
+    const xml =
+      '<testsuite><testsuite name="" file="" timestamp="2026-03-27T10:00:00" tests="atvm41-redhat6.0" failures="" skipped=""></testsuite></testsuite>';
+    for (const engine of ["auto", "reference"] as const) {
+      const r = parseJunitXml(xml, { path: HASHED, knownHosts: ["atvm41-redhat6.0"] }, { engine });
+      expect(r.observations.map((o) => o.kind)).toEqual(["host-result"]);
+      expect(r.issues.map((i) => i.kind)).toContain("unresolved-host");
+    }
+    // With a host in the inner suite's name, that host is the result's host.
+    const named = parseJunitXml(
+      '<testsuites><testsuite/><testsuite name="atvm41-redhat6.0" file=""/></testsuites>',
+      {
+        path: HASHED,
+        knownHosts: ["atvm41-redhat6.0"],
+      },
+    );
+    expect(named.observations).toMatchObject([{ kind: "host-result", host: "atvm41-redhat6.0" }]);
+  });
+
   it("distinguishes a truncated file (incomplete) from a well-terminated broken one (malformed)", () => {
     const xml = fixture("jenkins-mode.xml");
     const cut = parseJunitXml(xml.slice(0, xml.indexOf('<testcase name="2.')), { path: HASHED });
