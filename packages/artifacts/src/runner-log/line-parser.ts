@@ -121,10 +121,6 @@ export class LineParser {
     for (const piece of t.split("\r")) if (piece.length > 0) this.segment(piece);
   }
 
-  private ref(): { file: string; line: number; at: number | null } {
-    return { file: this.file, line: this.lineNo, at: this.at };
-  }
-
   private segment(line: string): void {
     // A wrapper's timestamp / [host] / level prefix is removed first; the message keeps its indent.
     const raw = stripPrefix(line, this.prefixes);
@@ -197,10 +193,17 @@ export class LineParser {
     this.ctx.spec = null;
     this.ctx.host = null;
     if (started === null) {
-      this.out.push({ ...this.ref(), kind: "batch-finished", batchId });
+      this.out.push({ file: this.file, line: this.lineNo, at: this.at, kind: "batch-finished", batchId });
     } else {
       const label = (m.groups?.label ?? "").trim();
-      this.out.push({ ...this.ref(), kind: "batch-started", batchId, label: label === "" ? null : label });
+      this.out.push({
+        file: this.file,
+        line: this.lineNo,
+        at: this.at,
+        kind: "batch-started",
+        batchId,
+        label: label === "" ? null : label,
+      });
     }
     return true;
   }
@@ -211,7 +214,7 @@ export class LineParser {
     const url = cleanUrl(m.groups?.url ?? "");
     if (url !== "" && url !== this.ctx.runUrl) {
       this.ctx.runUrl = url;
-      this.out.push({ ...this.ref(), kind: "run-url", url });
+      this.out.push({ file: this.file, line: this.lineNo, at: this.at, kind: "run-url", url });
     }
     return true;
   }
@@ -243,7 +246,9 @@ export class LineParser {
       this.ctx.finishing = this.lineNo;
       // Said at once: a log that ends at the title (no footer yet) still says the run finished.
       this.out.push({
-        ...this.ref(),
+        file: this.file,
+        line: this.lineNo,
+        at: this.at,
         kind: "run-finished",
         allPassed: null,
         failedSpecs: null,
@@ -258,7 +263,9 @@ export class LineParser {
     const g = m.groups ?? {};
     const allPassed = g.allPassed !== undefined ? true : g.failed !== undefined ? false : null;
     this.out.push({
-      ...this.ref(),
+      file: this.file,
+      line: this.lineNo,
+      at: this.at,
       kind: "run-finished",
       allPassed,
       failedSpecs: allPassed === true ? 0 : toCount(g.failed),
@@ -273,7 +280,9 @@ export class LineParser {
     if (m === null) return false;
     const title = (m.groups?.title ?? "").trim();
     this.out.push({
-      ...this.ref(),
+      file: this.file,
+      line: this.lineNo,
+      at: this.at,
       kind: "attempt",
       attempt: Number(m.groups?.attempt),
       of: Number(m.groups?.of),
@@ -286,17 +295,34 @@ export class LineParser {
   private onCrashOrCancel(bare: string): boolean {
     const host = this.ctx.host;
     if (this.re.rendererCrash.test(bare)) {
-      this.out.push({ ...this.ref(), kind: "renderer-crash", host, process: "renderer", signal: null });
+      this.out.push({
+        file: this.file,
+        line: this.lineNo,
+        at: this.at,
+        kind: "renderer-crash",
+        host,
+        process: "renderer",
+        signal: null,
+      });
       return true;
     }
     const crash = processCrash(this.re, bare);
     if (crash !== null) {
-      this.out.push({ ...this.ref(), kind: "renderer-crash", host, ...crash });
+      this.out.push({
+        file: this.file,
+        line: this.lineNo,
+        at: this.at,
+        kind: "renderer-crash",
+        host,
+        ...crash,
+      });
       return true;
     }
     if (this.re.cloudApiError.test(bare)) {
       this.out.push({
-        ...this.ref(),
+        file: this.file,
+        line: this.lineNo,
+        at: this.at,
         kind: "anomaly",
         anomaly: "cloud-api-error",
         message: bare.slice(0, 300),
@@ -305,7 +331,13 @@ export class LineParser {
     }
     const m = this.re.runCancelled.exec(bare);
     if (m === null) return false;
-    this.out.push({ ...this.ref(), kind: "run-cancelled", reason: cancelReason(m.groups?.reason ?? "") });
+    this.out.push({
+      file: this.file,
+      line: this.lineNo,
+      at: this.at,
+      kind: "run-cancelled",
+      reason: cancelReason(m.groups?.reason ?? ""),
+    });
     return true;
   }
 
@@ -323,7 +355,9 @@ export class LineParser {
     specs.forEach((spec, i) => {
       const index = claimed === null ? null : claimed - (specs.length - 1 - i);
       this.out.push({
-        ...this.ref(),
+        file: this.file,
+        line: this.lineNo,
+        at: this.at,
         kind: "spec-started",
         spec,
         host: hostFromSpec(spec, this.known),
