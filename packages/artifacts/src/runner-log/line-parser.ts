@@ -8,7 +8,7 @@ import { stripAnsi } from "../text.ts";
 import type { ArtifactMeta, RunnerLogObservation, TestCounts } from "../types.ts";
 import { failureText, feedFailure } from "./failure-list.ts";
 import { processCrash, trimEllipsis } from "./line-shapes.ts";
-import { bareLine, cancelReason, cleanUrl, toCount } from "./line-text.ts";
+import { bareLine, cancelReason, cleanUrl, stripAnsiLinear, toCount } from "./line-text.ts";
 import type { Compiled } from "./patterns.ts";
 import { type PrefixMatcher, stripPrefix } from "./prefix.ts";
 import {
@@ -112,7 +112,8 @@ export class LineParser {
     this.lines++;
     this.lineNo = this.lines;
     let t = text.charCodeAt(text.length - 1) === 0x0d ? text.slice(0, -1) : text;
-    if (t.includes("\u001b") || t.includes("\u009b")) t = stripAnsi(t);
+    if (t.includes("\u009b")) t = stripAnsi(t);
+    else if (t.includes("\u001b")) t = stripAnsiLinear(t);
     if (!t.includes("\r")) {
       this.segment(t);
       return;

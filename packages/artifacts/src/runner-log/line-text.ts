@@ -70,3 +70,49 @@ export function cancelReason(raw: string): string {
   if (text.endsWith(".")) text = text.slice(0, -1);
   return text.trim();
 }
+
+/**
+ * `stripAnsi` (`../text.ts`) without the regex, for text that holds no C1 CSI (U+009B; the caller
+ * uses `stripAnsi` for such text): CSI `ESC [ params intermediates final` (params 0x30–0x3f,
+ * intermediates 0x20–0x2f, final 0x40–0x7e) and OSC `ESC ] … (BEL | ESC \)` removed left to right,
+ * an ESC that starts neither kept. The pattern's character classes are disjoint, so its matches
+ * are found without backtracking and this loop finds exactly the same ones (a property test
+ * compares the two). One `indexOf` per escape and one slice per sequence instead of a regex
+ * replace: 8–13% of the runner-log parse of an ANSI-coloured log (issue 11 P5).
+ */
+export function stripAnsiLinear(text: string): string {
+  const n = text.length;
+  let out = "";
+  let seg = 0;
+  for (let i = text.indexOf("\u001b"); i >= 0 && i < n; i = text.indexOf("\u001b", i + 1)) {
+    let end = -1;
+    const d = text.charCodeAt(i + 1);
+    if (d === 0x5b) end = csiTail(text, i + 2);
+    else if (d === 0x5d) end = oscTail(text, i + 2);
+    if (end < 0) continue;
+    out += text.slice(seg, i);
+    seg = end;
+    i = end - 1;
+  }
+  return seg === 0 ? text : out + text.slice(seg);
+}
+/** End (exclusive) of `[0-?]*[ -/]*[@-~]` at `at`, or -1. */
+function csiTail(text: string, at: number): number {
+  let j = at;
+  let c = text.charCodeAt(j);
+  while (c >= 0x30 && c <= 0x3f) c = text.charCodeAt(++j);
+  while (c >= 0x20 && c <= 0x2f) c = text.charCodeAt(++j);
+  return c >= 0x40 && c <= 0x7e ? j + 1 : -1;
+}
+/** End (exclusive) of `[^BEL ESC]*(?:BEL|ESC \\)` at `at`, or -1. */
+function oscTail(text: string, at: number): number {
+  let j = at;
+  const n = text.length;
+  while (j < n) {
+    const c = text.charCodeAt(j);
+    if (c === 0x07) return j + 1;
+    if (c === 0x1b) return text.charCodeAt(j + 1) === 0x5c ? j + 2 : -1;
+    j++;
+  }
+  return -1;
+}
