@@ -93,6 +93,15 @@ const bytesOf = (binary: string): Buffer => Buffer.from(binary, "latin1");
 const PLAIN = /^[\x00-\x5b\x5d-\x7f]*$/; // ASCII without a backslash: its escaped form is itself
 const show = (binary: string): string => (PLAIN.test(binary) ? binary : escapePathBytes(bytesOf(binary)));
 
+/**
+ * A relative ASCII path whose segments are plain (no backslash, NUL, empty, `.` or `..` segment,
+ * none starting with `.`): its escaped form is its bytes, so it names `${root}/${path}` as is and
+ * `check` skips the unescape-and-split. Linear: `/` separates segments and is in neither class.
+ */
+const SIMPLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a byte range, not text
+  /^[\x01-\x2d\x30-\x5b\x5d-\x7f][\x01-\x2e\x30-\x5b\x5d-\x7f]*(?:\/[\x01-\x2d\x30-\x5b\x5d-\x7f][\x01-\x2e\x30-\x5b\x5d-\x7f]*)*$/;
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a byte range, not text
 const ASCII = /^[\x00-\x7f]*$/;
 /** `statSync` options: a missing path is `undefined`, not an exception. */
@@ -286,6 +295,7 @@ export function createNodeFsSource(options: NodeFsSourceOptions): ArtifactSource
 
   /** Lexical check; resolves to the binary absolute path and the prefix to strip for names. */
   const check = (path: string): { abs: string; absoluteNames: boolean } => {
+    if (SIMPLE.test(path)) return { abs: `${root}/${path}`, absoluteNames: false };
     if (path.includes("\0")) {
       throw new AtvmError("INVALID_PATH", `[node-fs] path contains a NUL byte: ${JSON.stringify(path)}`);
     }
@@ -584,14 +594,16 @@ export function createNodeFsSource(options: NodeFsSourceOptions): ArtifactSource
         const start = Math.max(0, Math.floor(offset));
         const available = Math.max(0, stats.size - start);
         const length = maxBytes === undefined ? available : Math.min(available, Math.max(0, maxBytes));
-        const buffer = new Uint8Array(length);
+        // Not zero-filled first: every byte returned is read. A file truncated while reading
+        // gets a copy of what was read, so no unread byte stays reachable through `.buffer`.
+        const buffer = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
         let filled = 0;
         while (filled < length) {
           const n = readSync(fd, buffer, filled, length - filled, start + filled);
           if (n === 0) break; // truncated while reading
           filled += n;
         }
-        return filled === length ? buffer : buffer.subarray(0, filled);
+        return filled === length ? buffer : buffer.slice(0, filled);
       } finally {
         closeSync(fd);
       }
