@@ -149,4 +149,15 @@ describe("createNodeFsSource", () => {
     symlinkSync(outside, swap);
     expect(await codeOf(source.read("swap/a.log"))).toBe("ARTIFACT_UNREADABLE");
   });
+
+  it("a plain relative path and its spellings with ./ and // read the same file; .. still rejects", async () => {
+    const source = createNodeFsSource({ root });
+    const plain = Buffer.from(await source.read("cypress/cmcReporter/xml/test-result-0a1b.xml")).toString();
+    const spelled = Buffer.from(
+      await source.read("./cypress//cmcReporter/./xml/test-result-0a1b.xml"),
+    ).toString();
+    expect([plain, spelled]).toEqual(["<testsuites/>", "<testsuites/>"]);
+    expect(await codeOf(source.read("cypress/../../secret.txt"))).toBe("INVALID_PATH");
+    expect(await codeOf(source.read("cypress/cmcReporter/xml/test-result-0a1b.xml/.."))).toBe("INVALID_PATH");
+  });
 });
