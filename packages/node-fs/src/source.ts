@@ -40,6 +40,7 @@ import {
   lstatSync,
   openSync,
   readdirSync,
+  readlinkSync,
   readSync,
   realpathSync,
   type Stats,
@@ -91,6 +92,15 @@ const bytesOf = (binary: string): Buffer => Buffer.from(binary, "latin1");
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a byte range, not text
 const PLAIN = /^[\x00-\x5b\x5d-\x7f]*$/; // ASCII without a backslash: its escaped form is itself
 const show = (binary: string): string => (PLAIN.test(binary) ? binary : escapePathBytes(bytesOf(binary)));
+
+/**
+ * A relative ASCII path whose segments are plain (no backslash, NUL, empty, `.` or `..` segment,
+ * none starting with `.`): its escaped form is its bytes, so it names `${root}/${path}` as is and
+ * `check` skips the unescape-and-split. Linear: `/` separates segments and is in neither class.
+ */
+const SIMPLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a byte range, not text
+  /^[\x01-\x2d\x30-\x5b\x5d-\x7f][\x01-\x2e\x30-\x5b\x5d-\x7f]*(?:\/[\x01-\x2d\x30-\x5b\x5d-\x7f][\x01-\x2e\x30-\x5b\x5d-\x7f]*)*$/;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a byte range, not text
 const ASCII = /^[\x00-\x7f]*$/;
@@ -228,6 +238,13 @@ const REASON: Readonly<Record<string, string>> = {
   ENOENT: "no such file",
 };
 
+/**
+ * How `read` opens: O_NOFOLLOW, the path is final (a symlink swapped in since `locate` is
+ * refused); O_NONBLOCK, a FIFO planted where a log should be must not hang the read
+ * (docs/safety.md "Paths and names").
+ */
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+
 function realOrSelf(binary: string): string {
   try {
     return realpathSync.native(bytesOf(binary), { encoding: "buffer" }).toString("latin1");
@@ -278,6 +295,7 @@ export function createNodeFsSource(options: NodeFsSourceOptions): ArtifactSource
 
   /** Lexical check; resolves to the binary absolute path and the prefix to strip for names. */
   const check = (path: string): { abs: string; absoluteNames: boolean } => {
+    if (SIMPLE.test(path)) return { abs: `${root}/${path}`, absoluteNames: false };
     if (path.includes("\0")) {
       throw new AtvmError("INVALID_PATH", `[node-fs] path contains a NUL byte: ${JSON.stringify(path)}`);
     }
@@ -500,6 +518,65 @@ export function createNodeFsSource(options: NodeFsSourceOptions): ArtifactSource
     return { entries, issues: issues.sort(byPath) };
   };
 
+  /**
+   * Opens the file `abs` (binary path) with `OPEN_FLAGS` for `read` the direct way: one `open`
+   * plus one `readlink` of the descriptor's `/proc/self/fd/N` link (Linux proc(5): the path the
+   * kernel actually opened). When that path is `abs` itself, no component of `abs` is a symlink,
+   * so the lstat + `realpath` of `locate` would have allowed `abs` unchanged; the check is on the
+   * opened file, so a folder swapped for a symlink before the open is caught too. Returns `null`
+   * (descriptor closed) whenever the answer is anything else: a failed open (missing, `ELOOP` for
+   * a final symlink, `EACCES`, …), another path (a symlink on the way, a file renamed or deleted
+   * since), an `extraFiles` entry, or no `/proc` (then never tried again); `openLocated` then
+   * decides with the full rules and their error messages.
+   */
+  let procFd = true;
+  const openDirect = (abs: string): number | null => {
+    if (!procFd || extraFiles.has(abs)) return null;
+    const text = textOf(abs);
+    let fd: number;
+    try {
+      fd = openSync(text ?? bytesOf(abs), OPEN_FLAGS);
+    } catch {
+      return null;
+    }
+    let same = false;
+    try {
+      same =
+        text !== null
+          ? readlinkSync(`/proc/self/fd/${fd}`) === text
+          : readlinkSync(`/proc/self/fd/${fd}`, { encoding: "buffer" }).toString("latin1") === abs;
+    } catch {
+      procFd = false; // no proc(5) here (not Linux, or not mounted)
+    }
+    if (same) return fd;
+    closeSync(fd);
+    return null;
+  };
+
+  /**
+   * Opens the file `abs` for `read` after `locate` (lstat, the real parent, the symlink rules).
+   * Throws `ARTIFACT_NOT_FOUND` for a missing file, else `ARTIFACT_UNREADABLE`.
+   */
+  const openLocated = (abs: string, path: string): number => {
+    const real = locate(abs, path);
+    if (real === null) {
+      throw new AtvmError("ARTIFACT_NOT_FOUND", `[node-fs] no such file: ${path}`);
+    }
+    try {
+      return openSync(bytesOf(real), OPEN_FLAGS);
+    } catch (cause) {
+      const code = errnoOf(cause);
+      if (code === "ENOENT") {
+        throw new AtvmError("ARTIFACT_NOT_FOUND", `[node-fs] no such file: ${path}`, { cause });
+      }
+      throw unreadable(
+        path,
+        code === "ELOOP" ? "SYMLINK_REFUSED" : code,
+        `cannot open (${REASON[code] ?? code})`,
+        cause,
+      );
+    }
+  };
   return {
     name: "node-fs",
 
@@ -510,41 +587,23 @@ export function createNodeFsSource(options: NodeFsSourceOptions): ArtifactSource
 
     async read(path, offset = 0, maxBytes) {
       const target = check(path);
-      const real = locate(target.abs, path);
-      if (real === null) {
-        throw new AtvmError("ARTIFACT_NOT_FOUND", `[node-fs] no such file: ${path}`);
-      }
-      let fd: number;
-      try {
-        // O_NOFOLLOW: the located path is final, a symlink swapped in since is refused;
-        // O_NONBLOCK: a FIFO planted where a log should be must not hang the read (docs/safety.md "Paths and names").
-        fd = openSync(bytesOf(real), constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
-      } catch (cause) {
-        const code = errnoOf(cause);
-        if (code === "ENOENT") {
-          throw new AtvmError("ARTIFACT_NOT_FOUND", `[node-fs] no such file: ${path}`, { cause });
-        }
-        throw unreadable(
-          path,
-          code === "ELOOP" ? "SYMLINK_REFUSED" : code,
-          `cannot open (${REASON[code] ?? code})`,
-          cause,
-        );
-      }
+      const fd = openDirect(target.abs) ?? openLocated(target.abs, path);
       try {
         const stats = fstatSync(fd);
         if (!stats.isFile()) throw unreadable(path, "NOT_REGULAR", "not a regular file:");
         const start = Math.max(0, Math.floor(offset));
         const available = Math.max(0, stats.size - start);
         const length = maxBytes === undefined ? available : Math.min(available, Math.max(0, maxBytes));
-        const buffer = new Uint8Array(length);
+        // Not zero-filled first: every byte returned is read. A file truncated while reading
+        // gets a copy of what was read, so no unread byte stays reachable through `.buffer`.
+        const buffer = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
         let filled = 0;
         while (filled < length) {
           const n = readSync(fd, buffer, filled, length - filled, start + filled);
           if (n === 0) break; // truncated while reading
           filled += n;
         }
-        return filled === length ? buffer : buffer.subarray(0, filled);
+        return filled === length ? buffer : buffer.slice(0, filled);
       } finally {
         closeSync(fd);
       }

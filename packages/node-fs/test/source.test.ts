@@ -112,4 +112,52 @@ describe("createNodeFsSource", () => {
     expect((await source.stat(path))?.sizeBytes).toBe(3);
     expect(Buffer.from(await source.read(path, 5)).toString()).toBe("");
   });
+
+  // The direct open (source.ts `openDirect`): one open, then the descriptor's own path; anything but
+  // the asked path goes through the full symlink rules.
+  it("read refuses a file reached through a folder symlink that leaves the root (docs/safety.md, Paths and names)", async () => {
+    const outside = join(base, "outside-folder");
+    mkdirSync(outside, { recursive: true });
+    writeFileSync(join(outside, "test-result-x.xml"), "<secret/>");
+    symlinkSync(outside, join(root, "cypress/cmcReporter/linked-out"));
+    const source = createNodeFsSource({ root });
+    const error = await source.read("cypress/cmcReporter/linked-out/test-result-x.xml").then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isAtvmError(error) && error.code).toBe("ARTIFACT_UNREADABLE");
+    expect((error as { cause?: { code?: string } }).cause?.code).toBe("SYMLINK_OUTSIDE");
+  });
+
+  it("read follows a folder symlink that stays inside the root", async () => {
+    symlinkSync("xml", join(root, "cypress/cmcReporter/linked-in"));
+    const source = createNodeFsSource({ root });
+    const bytes = await source.read("cypress/cmcReporter/linked-in/test-result-0a1b.xml");
+    expect(Buffer.from(bytes).toString()).toBe("<testsuites/>");
+  });
+
+  it("read refuses a folder swapped for an outside symlink after a kept source read through it", async () => {
+    const swap = join(root, "swap");
+    mkdirSync(swap);
+    writeFileSync(join(swap, "a.log"), "inside");
+    const outside = join(base, "swap-outside");
+    mkdirSync(outside);
+    writeFileSync(join(outside, "a.log"), "outside");
+    const source = createNodeFsSource({ root });
+    expect(Buffer.from(await source.read("swap/a.log")).toString()).toBe("inside");
+    rmSync(swap, { recursive: true });
+    symlinkSync(outside, swap);
+    expect(await codeOf(source.read("swap/a.log"))).toBe("ARTIFACT_UNREADABLE");
+  });
+
+  it("a plain relative path and its spellings with ./ and // read the same file; .. still rejects", async () => {
+    const source = createNodeFsSource({ root });
+    const plain = Buffer.from(await source.read("cypress/cmcReporter/xml/test-result-0a1b.xml")).toString();
+    const spelled = Buffer.from(
+      await source.read("./cypress//cmcReporter/./xml/test-result-0a1b.xml"),
+    ).toString();
+    expect([plain, spelled]).toEqual(["<testsuites/>", "<testsuites/>"]);
+    expect(await codeOf(source.read("cypress/../../secret.txt"))).toBe("INVALID_PATH");
+    expect(await codeOf(source.read("cypress/cmcReporter/xml/test-result-0a1b.xml/.."))).toBe("INVALID_PATH");
+  });
 });
