@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { type ArtifactMeta, decodeArtifactText, type ParseResult } from "@atvm-watch/artifacts";
+import { createMemorySource } from "@atvm-watch/testing";
 import { describe, expect, it } from "vitest";
 import {
   type CollectLayout,
@@ -13,14 +14,7 @@ import {
   DEFAULT_LAYOUT,
   defaultCollectParsers,
 } from "../src/collect.ts";
-import { AtvmError } from "../src/errors.ts";
-import type {
-  ArtifactEntry,
-  ArtifactSource,
-  ParseCache,
-  ParseCacheKey,
-  ParseCacheValue,
-} from "../src/ports.ts";
+import type { ParseCache, ParseCacheKey, ParseCacheValue } from "../src/ports.ts";
 
 const REPO = join(import.meta.dirname, "../../..");
 
@@ -30,48 +24,20 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
-/** An in-memory source whose entries carry an inode, like node-fs (`replace` gives a new inode). */
+/**
+ * The memory source of @atvm-watch/testing with inodes, like node-fs (`replace` gives a new inode,
+ * `write` keeps it); `reads` are the paths read, in order.
+ */
 function inodeSource(initial: Record<string, Uint8Array>, withIno = true) {
-  let nextIno = 100;
-  const files = new Map<string, { bytes: Uint8Array; mtimeMs: number; ino: number }>();
-  for (const [path, bytes] of Object.entries(initial))
-    files.set(path, { bytes, mtimeMs: 1_000, ino: nextIno++ });
-  const reads: string[] = [];
-  const entry = (path: string): ArtifactEntry => {
-    const f = files.get(path) as { bytes: Uint8Array; mtimeMs: number; ino: number };
-    return { path, sizeBytes: f.bytes.length, mtimeMs: f.mtimeMs, ...(withIno ? { ino: f.ino } : {}) };
-  };
-  const source: ArtifactSource = {
-    name: "memory-ino",
-    async list(dir) {
-      const prefix = dir === "" || dir === "." ? "" : `${dir.replace(/\/$/, "")}/`;
-      const entries = [...files.keys()]
-        .filter((p) => p.startsWith(prefix))
-        .sort()
-        .map(entry);
-      return { entries, issues: [] };
-    },
-    async read(path, offset = 0, maxBytes) {
-      const f = files.get(path);
-      if (f === undefined) throw new AtvmError("ARTIFACT_NOT_FOUND", `no ${path}`);
-      reads.push(path);
-      return f.bytes.slice(offset, maxBytes === undefined ? undefined : offset + maxBytes);
-    },
-    async stat(path) {
-      return files.has(path) ? entry(path) : null;
-    },
-  };
+  const source = createMemorySource(initial, { defaultMtimeMs: 1_000, inodes: withIno });
   return {
     source,
-    reads,
+    get reads(): string[] {
+      return source.reads.map((r) => r.path);
+    },
     /** Same bytes length and mtime, other content, another inode (a file replaced by rename). */
-    replace(path: string, bytes: Uint8Array) {
-      const f = files.get(path) as { mtimeMs: number };
-      files.set(path, { bytes, mtimeMs: f.mtimeMs, ino: nextIno++ });
-    },
-    write(path: string, bytes: Uint8Array, mtimeMs: number) {
-      files.set(path, { bytes, mtimeMs, ino: files.get(path)?.ino ?? nextIno++ });
-    },
+    replace: (path: string, bytes: Uint8Array) => source.replace(path, bytes),
+    write: (path: string, bytes: Uint8Array, mtimeMs: number) => source.write(path, bytes, mtimeMs),
   };
 }
 

@@ -55,6 +55,11 @@ export interface MemorySource extends ArtifactSource {
   fail(path: string, on: "list" | "read", code: string): void;
   /** Removes every injected failure. */
   heal(): void;
+  /**
+   * Replaces `path` by another file (a new inode when the source was created with `inodes`), keeping
+   * its mtime unless given: a file renamed over another, which size and mtime alone cannot tell apart.
+   */
+  replace(path: string, content: string | Uint8Array, mtimeMs?: number): void;
   /** Every `read` served so far, in order. */
   readonly reads: readonly MemoryRead[];
 }
@@ -66,9 +71,13 @@ export interface MemorySource extends ArtifactSource {
  */
 export function createMemorySource(
   files: Readonly<Record<string, string | Uint8Array | MemoryFile>> = {},
-  options: { readonly defaultMtimeMs?: number } = {},
+  options: {
+    readonly defaultMtimeMs?: number;
+    /** Entries carry an `ino` like node-fs (1, 2, … in creation order); default `false` (no `ino`). */
+    readonly inodes?: boolean;
+  } = {},
 ): MemorySource {
-  const store = new Map<string, { bytes: Uint8Array; mtimeMs: number }>();
+  const store = new Map<string, { bytes: Uint8Array; mtimeMs: number; ino: number }>();
   const reads: MemoryRead[] = [];
   const failures = new Map<string, { on: "list" | "read"; code: string }>();
   /** The outermost listing failure covering `path` (a folder hides everything below it). */
@@ -83,14 +92,20 @@ export function createMemorySource(
   const unreadable = (path: string, code: string): AtvmError =>
     new AtvmError("ARTIFACT_UNREADABLE", `[memory] ${code}: cannot read ${path}`, { cause: { code } });
   const defaultMtime = options.defaultMtimeMs ?? 0;
-  const entry = (path: string, file: { bytes: Uint8Array; mtimeMs: number }): ArtifactEntry => ({
+  let nextIno = 1;
+  const entry = (path: string, file: { bytes: Uint8Array; mtimeMs: number; ino: number }): ArtifactEntry => ({
     path,
     sizeBytes: file.bytes.length,
     mtimeMs: file.mtimeMs,
+    ...(options.inodes === true ? { ino: file.ino } : {}),
   });
   for (const [path, value] of Object.entries(files)) {
     const file = typeof value === "string" || value instanceof Uint8Array ? { content: value } : value;
-    store.set(checkPath(path), { bytes: toBytes(file.content), mtimeMs: file.mtimeMs ?? defaultMtime });
+    store.set(checkPath(path), {
+      bytes: toBytes(file.content),
+      mtimeMs: file.mtimeMs ?? defaultMtime,
+      ino: nextIno++,
+    });
   }
   return {
     name: "memory",
@@ -140,7 +155,18 @@ export function createMemorySource(
       return file === undefined ? null : entry(clean, file);
     },
     write(path, content, mtimeMs) {
-      store.set(checkPath(path), { bytes: toBytes(content), mtimeMs: mtimeMs ?? defaultMtime });
+      const clean = checkPath(path);
+      const ino = store.get(clean)?.ino ?? nextIno++; // an in-place write keeps the inode
+      store.set(clean, { bytes: toBytes(content), mtimeMs: mtimeMs ?? defaultMtime, ino });
+    },
+    replace(path, content, mtimeMs) {
+      const clean = checkPath(path);
+      const old = store.get(clean);
+      store.set(clean, {
+        bytes: toBytes(content),
+        mtimeMs: mtimeMs ?? old?.mtimeMs ?? defaultMtime,
+        ino: nextIno++,
+      });
     },
     append(path, content, mtimeMs) {
       const clean = checkPath(path);
@@ -149,7 +175,11 @@ export function createMemorySource(
       const bytes = new Uint8Array((old?.bytes.length ?? 0) + add.length);
       if (old !== undefined) bytes.set(old.bytes, 0);
       bytes.set(add, old?.bytes.length ?? 0);
-      store.set(clean, { bytes, mtimeMs: mtimeMs ?? old?.mtimeMs ?? defaultMtime });
+      store.set(clean, {
+        bytes,
+        mtimeMs: mtimeMs ?? old?.mtimeMs ?? defaultMtime,
+        ino: old?.ino ?? nextIno++,
+      });
     },
     setMtime(path, mtimeMs) {
       const file = store.get(checkPath(path));
